@@ -1,0 +1,66 @@
+import { readFileSync } from "node:fs";
+import { Command, CommanderError } from "commander";
+import { UserError } from "../io/errors.js";
+import { attentionCommand } from "./attention.js";
+import { decodeCommand } from "./decode.js";
+import { encodeCommand } from "./encode.js";
+import { watchStdout } from "./output.js";
+
+/** Exit codes of SPEC section 5. */
+export const EXIT = { ok: 0, wrongAnswer: 1, usage: 2, internal: 3 } as const;
+
+/** Set by `check` when an answer is wrong. */
+export const outcome = { code: EXIT.ok as number };
+
+function program(): Command {
+  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
+  const p = new Command("transformer-lab")
+    .description(
+      "Compute, show and check a Transformer layer by hand: every intermediate matrix with its\n" +
+        "formula and shape, reproducible numpy seeds, and grading of homework answers.",
+    )
+    .version(pkg.version)
+    .exitOverride()
+    .configureOutput({ outputError: (s, write) => write(`transformer-lab: ${s}`) })
+    .showSuggestionAfterError();
+  p.addCommand(encodeCommand())
+    .addCommand(decodeCommand())
+    .addCommand(attentionCommand());
+  for (const c of p.commands) c.exitOverride().configureOutput({ outputError: (s, write) => write(`transformer-lab: ${s}`) });
+  p.addHelpText(
+    "after",
+    `
+Examples:
+  $ transformer-lab encode --seq 4 --emb 8 --dmodel 3       the homework's encoder layer, step by step
+  $ transformer-lab encode --rng numpy --seed 0 --json      the notebook's cell after np.random.seed(0)
+  $ transformer-lab decode --no-cross                       a GPT-style block with the causal mask
+  $ transformer-lab attention --causal                      Question 1, masked
+
+Run 'transformer-lab <command> --help' for a command's options and examples.`,
+  );
+  return p;
+}
+
+/** The one place that turns outcomes and errors into an exit code. */
+async function main(argv: string[]): Promise<number> {
+  watchStdout();
+  try {
+    await program().parseAsync(argv);
+    return outcome.code;
+  } catch (e) {
+    if (e instanceof UserError) {
+      process.stderr.write(`transformer-lab: error: ${e.message}\n`);
+      return EXIT.usage;
+    }
+    if (e instanceof CommanderError) {
+      // commander has printed its message (or the help); --help and --version succeed.
+      return e.exitCode === 0 ? EXIT.ok : EXIT.usage;
+    }
+    process.stderr.write(
+      `transformer-lab: internal error (a bug; please report it with the command you ran):\n${(e as Error)?.stack ?? e}\n`,
+    );
+    return EXIT.internal;
+  }
+}
+
+process.exitCode = await main(process.argv);

@@ -1,0 +1,91 @@
+import { Matrix } from "../math/matrix.js";
+import {
+  GLOBAL_KEYS,
+  type GlobalKey,
+  type Inputs,
+  LAYER_KEYS,
+  type LayerKey,
+} from "../model/inputs.js";
+import { UserError } from "./errors.js";
+import { assertFinite, describe, matrixFromJson } from "./matrix-value.js";
+
+/** Names a notebook uses for the same matrices (keys are also read case-insensitively). */
+const ALIASES: Record<string, string> = { input_data: "x", input: "x", query: "q", key: "k", value: "v" };
+
+export function canonicalKey(key: string): string {
+  const k = key.toLowerCase();
+  return ALIASES[k] ?? k;
+}
+
+/** A matrix from a loaded value: JSON rows, or a Matrix read from a numpy file. */
+export function toMatrix(value: unknown, key: string, file: string): Matrix {
+  return value instanceof Matrix ? assertFinite(value, key, file) : matrixFromJson(value, key, file);
+}
+
+/**
+ * The input matrices in a loaded document: `x`, `y`, `memory`, `q`, `k`, `v`, a layer's weights
+ * at the top level (one layer), or `layers: [{ wq, … }, …]`. A document written by `--json`
+ * is read through its `inputs`. Keys in `otherKeys` (a check answer's intermediates) are left
+ * for the caller; any other key is an error, so that a typo is not silently ignored.
+ */
+export function inputsFromDocument(
+  value: unknown,
+  file: string,
+  otherKeys: ReadonlySet<string> = new Set(),
+): { inputs: Inputs; rest: Record<string, unknown> } {
+  if (value instanceof Matrix || Array.isArray(value) || value === null || typeof value !== "object") {
+    throw new UserError(
+      `${file}: expected an object of named matrices (x, wq, wk, …), got ${value instanceof Matrix ? "a single matrix" : describe(value)}`,
+    );
+  }
+  let doc = value as Record<string, unknown>;
+  if ("schema" in doc && doc.inputs && typeof doc.inputs === "object") {
+    doc = doc.inputs as Record<string, unknown>;
+  }
+  const inputs: Inputs = { globals: {}, layers: [] };
+  const rest: Record<string, unknown> = {};
+  const top: Partial<Record<LayerKey, Matrix>> = {};
+  for (const [rawKey, v] of Object.entries(doc)) {
+    const key = canonicalKey(rawKey);
+    if ((GLOBAL_KEYS as readonly string[]).includes(key)) {
+      inputs.globals[key as GlobalKey] = toMatrix(v, rawKey, file);
+    } else if ((LAYER_KEYS as readonly string[]).includes(key)) {
+      top[key as LayerKey] = toMatrix(v, rawKey, file);
+    } else if (key === "layers") {
+      inputs.layers = layersFrom(v, file);
+    } else if (otherKeys.has(key)) {
+      rest[key] = v;
+    } else {
+      const known = [...GLOBAL_KEYS, ...LAYER_KEYS, "layers", ...otherKeys].join(", ");
+      throw new UserError(`${file}: unknown key "${rawKey}"; the keys it may have are ${known}`);
+    }
+  }
+  if (Object.keys(top).length > 0) {
+    if (inputs.layers.length > 0) {
+      const k = Object.keys(top)[0];
+      throw new UserError(`${file}: ${k} is given both at the top level and in layers; put every layer's weights in layers`);
+    }
+    inputs.layers = [top];
+  }
+  return { inputs, rest };
+}
+
+function layersFrom(v: unknown, file: string): Partial<Record<LayerKey, Matrix>>[] {
+  if (!Array.isArray(v) || v.length === 0) {
+    throw new UserError(`layers in ${file}: expected a non-empty list of objects like { "wq": …, "w1": … }, got ${describe(v)}`);
+  }
+  return v.map((layer: unknown, l) => {
+    if (layer === null || typeof layer !== "object" || Array.isArray(layer)) {
+      throw new UserError(`layers[${l}] in ${file}: expected an object of weights, got ${describe(layer)}`);
+    }
+    const out: Partial<Record<LayerKey, Matrix>> = {};
+    for (const [rawKey, m] of Object.entries(layer)) {
+      const key = canonicalKey(rawKey);
+      if (!(LAYER_KEYS as readonly string[]).includes(key)) {
+        throw new UserError(`layers[${l}] in ${file}: unknown key "${rawKey}"; a layer may have ${LAYER_KEYS.join(", ")}`);
+      }
+      out[key as LayerKey] = toMatrix(m, `layers[${l}].${rawKey}`, file);
+    }
+    return out;
+  });
+}

@@ -1,0 +1,56 @@
+import { matmul } from "../math/matmul.js";
+import { concatCols, type Matrix, sliceCols } from "../math/matrix.js";
+import { type AttentionTrace, attention } from "./attention.js";
+import { PAPER, type Variant } from "./config.js";
+import { causalMask } from "./mask.js";
+
+export interface AttentionWeights {
+  wq: Matrix; // (emb, heads·dk)
+  wk: Matrix; // (emb, heads·dk)
+  wv: Matrix; // (emb, heads·dk)
+  wo: Matrix; // (heads·dk, emb)
+}
+
+export interface MultiHeadTrace {
+  /** one trace per head; empty when intermediates are not kept */
+  heads: AttentionTrace[];
+  concat: Matrix;
+  attn: Matrix;
+}
+
+export interface MultiHeadOptions {
+  heads: number;
+  causal?: boolean;
+  /** keep every head's intermediates (false: only one head's exist at a time) */
+  keep?: boolean;
+  variant?: Variant;
+}
+
+/**
+ * MultiHead(Xq, Xkv) = Concat(head₁, …, head_h)·Wᴼ, headᵢ = Attention(Xq·Wᵢᵠ, Xkv·Wᵢᴷ, Xkv·Wᵢⱽ).
+ * Self-attention when Xq = Xkv; encoder-decoder (cross) attention when Xkv is the memory.
+ * Head i uses columns [i·d_k, (i+1)·d_k) of the projections.
+ */
+export function multiHeadAttention(
+  xq: Matrix,
+  xkv: Matrix,
+  w: AttentionWeights,
+  { heads, causal = false, keep = true, variant = PAPER }: MultiHeadOptions,
+): MultiHeadTrace {
+  const dk = w.wq.cols / heads;
+  const q = matmul(xq, w.wq); //  (seq, emb)·(emb, h·dk) → (seq, h·dk)
+  const k = matmul(xkv, w.wk); // (src, emb)·(emb, h·dk) → (src, h·dk)
+  const v = matmul(xkv, w.wv); // (src, emb)·(emb, h·dk) → (src, h·dk)
+  const mask = causal ? causalMask(xq.rows, xkv.rows) : undefined;
+  const traces: AttentionTrace[] = [];
+  const zs: Matrix[] = [];
+  for (let h = 0; h < heads; h++) {
+    const cols = (m: Matrix) => sliceCols(m, h * dk, (h + 1) * dk);
+    const head = attention(cols(q), cols(k), cols(v), { mask, emb: xq.cols, variant });
+    zs.push(head.z);
+    if (keep) traces.push(head);
+  }
+  const concat = concatCols(zs); //  (seq, h·dk)
+  const attn = matmul(concat, w.wo); // (seq, h·dk)·(h·dk, emb) → (seq, emb)
+  return { heads: traces, concat, attn };
+}

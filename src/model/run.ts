@@ -1,0 +1,49 @@
+import type { Matrix } from "../math/matrix.js";
+import { type AttentionTrace, attention } from "./attention.js";
+import { type Dims, PAPER, type Variant } from "./config.js";
+import { type DecoderLayerTrace, type DecoderWeights, decoderLayer } from "./decoder-layer.js";
+import { type EncoderLayerTrace, type EncoderWeights, encoderLayer } from "./encoder-layer.js";
+import type { Command, Inputs } from "./inputs.js";
+import { causalMask } from "./mask.js";
+
+export interface RunOptions {
+  /** keep every intermediate for the report (false: only the output survives, as for --quiet) */
+  keep: boolean;
+  /** decode: cross-attention to the memory (false: decoder-only, GPT-style) */
+  cross?: boolean;
+  /** attention: hide key j > i from query i */
+  causal?: boolean;
+  /** encode: a known mistake to replay instead of the paper's layer */
+  variant?: Variant;
+}
+
+export interface RunTrace {
+  command: Command;
+  /** each layer's intermediates (encode, decode); empty unless kept */
+  layers: (EncoderLayerTrace | DecoderLayerTrace)[];
+  /** the one head of `attention`; absent unless kept */
+  attention?: AttentionTrace;
+  output: Matrix;
+}
+
+/** Runs a command on complete inputs (every matrix supplied or drawn). */
+export function run(command: Command, inputs: Inputs, dims: Dims, opts: RunOptions): RunTrace {
+  const { keep } = opts;
+  const g = inputs.globals;
+  if (command === "attention") {
+    const mask = opts.causal ? causalMask(dims.seq, dims.src) : undefined;
+    const head = attention(g.q!, g.k!, g.v!, { mask });
+    return { command, layers: [], attention: keep ? head : undefined, output: head.z };
+  }
+  const layers: RunTrace["layers"] = [];
+  let h = command === "encode" ? g.x! : g.y!; // (seq, emb), the stream each layer refines
+  for (const w of inputs.layers) {
+    const layer =
+      command === "encode"
+        ? encoderLayer(h, w as EncoderWeights, { heads: dims.heads, keep, variant: opts.variant ?? PAPER })
+        : decoderLayer(h, opts.cross ? g.memory : undefined, w as DecoderWeights, { heads: dims.heads, keep });
+    if (keep) layers.push(layer);
+    h = layer.output;
+  }
+  return { command, layers, output: h };
+}
