@@ -1,6 +1,6 @@
 import { Command } from "commander";
-import { addDimensionOptions, addRunOptions } from "./options.js";
 import { type ModelOptions, runModelCommand } from "./model-command.js";
+import { addDimensionOptions, addRunOptions } from "./options.js";
 
 export function attentionCommand(): Command {
   const cmd = new Command("attention")

@@ -1,6 +1,6 @@
 import { Command } from "commander";
-import { addDimensionOptions, addRunOptions } from "./options.js";
 import { type ModelOptions, runModelCommand } from "./model-command.js";
+import { addDimensionOptions, addRunOptions } from "./options.js";
 
 export function decodeCommand(): Command {
   const cmd = new Command("decode")
@@ -15,7 +15,10 @@ export function decodeCommand(): Command {
   addDimensionOptions(cmd, ["src", "emb", "heads", "layers", "ffn"]);
   addRunOptions(cmd);
   return cmd
-    .option("--no-cross", "no cross-attention: a decoder-only (GPT-style) block; no memory is drawn")
+    .option(
+      "--no-cross",
+      "no cross-attention: a decoder-only (GPT-style) block; no memory is drawn",
+    )
     .addHelpText(
       "after",
       `

@@ -12,6 +12,11 @@ export const EXIT = { ok: 0, wrongAnswer: 1, usage: 2, internal: 3 } as const;
 /** Set by `check` when an answer is wrong. */
 export const outcome = { code: EXIT.ok as number };
 
+/** commander's own usage errors, as one line in our form: `transformer-lab: error: …`. */
+function outputError(message: string, write: (s: string) => void): void {
+  write(`transformer-lab: ${message.trimEnd().replace(/\n\(Did you mean/, " (did you mean")}\n`);
+}
+
 function program(): Command {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
   const p = new Command("transformer-lab")
@@ -21,12 +26,10 @@ function program(): Command {
     )
     .version(pkg.version)
     .exitOverride()
-    .configureOutput({ outputError: (s, write) => write(`transformer-lab: ${s}`) })
+    .configureOutput({ outputError })
     .showSuggestionAfterError();
-  p.addCommand(encodeCommand())
-    .addCommand(decodeCommand())
-    .addCommand(attentionCommand());
-  for (const c of p.commands) c.exitOverride().configureOutput({ outputError: (s, write) => write(`transformer-lab: ${s}`) });
+  p.addCommand(encodeCommand()).addCommand(decodeCommand()).addCommand(attentionCommand());
+  for (const c of p.commands) c.exitOverride().configureOutput({ outputError });
   p.addHelpText(
     "after",
     `

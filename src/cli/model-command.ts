@@ -2,7 +2,7 @@ import { type DimFlags, resolveDims } from "../io/dims.js";
 import { UserError } from "../io/errors.js";
 import { inputsFromDocument } from "../io/inputs.js";
 import { readInput } from "../io/read.js";
-import type { Command as ModelCommand, Inputs } from "../model/inputs.js";
+import type { Inputs, Command as ModelCommand } from "../model/inputs.js";
 import { run } from "../model/run.js";
 import type { RunConfig } from "../render/document.js";
 import { completeInputs } from "../rng/draw.js";
@@ -64,7 +64,14 @@ export async function runModelCommand(command: ModelCommand, o: ModelOptions): P
   }
   const { prettyChunks } = await import("../render/pretty.js");
   const paint = await paintFor(o.color);
-  await writeOut(prettyChunks(config, inputs, trace, { precision: o.precision, full: o.full === true, paint, quiet }));
+  await writeOut(
+    prettyChunks(config, inputs, trace, {
+      precision: o.precision,
+      full: o.full === true,
+      paint,
+      quiet,
+    }),
+  );
 }
 
 function* withNewline(chunks: Iterable<string>): Generator<string> {

@@ -7,7 +7,7 @@ import { RNG_NAMES, type RngName } from "../rng/normals.js";
 export function positiveInt(value: string, flag: string): number {
   const n = Number(value);
   if (!/^\s*\d+\s*$/.test(value) || !Number.isSafeInteger(n) || n < 1) {
-    throw new InvalidArgumentError(`${flag} must be a positive whole number, got "${value}"`);
+    throw new InvalidArgumentError(`${flag} takes a positive whole number`);
   }
   return n;
 }
@@ -33,38 +33,56 @@ export interface CommonOptions {
   color: boolean;
 }
 
-export function addDimensionOptions(cmd: Command, which: ("layers" | "ffn" | "emb" | "heads" | "src")[]): Command {
+export function addDimensionOptions(
+  cmd: Command,
+  which: ("layers" | "ffn" | "emb" | "heads" | "src")[],
+): Command {
   cmd.option("--seq <n>", "sequence length: rows of the input (default: 4)", dim("--seq"));
   if (which.includes("src")) {
     cmd.option("--src <n>", "rows of the memory / keys and values (default: --seq)", dim("--src"));
   }
   if (which.includes("emb")) cmd.option("--emb <n>", "embedding length (default: 8)", dim("--emb"));
   cmd.option("--dmodel <n>", "d_k, the width of one attention head (default: 3)", dim("--dmodel"));
-  if (which.includes("heads")) cmd.option("--heads <n>", "attention heads (default: 1)", dim("--heads"));
-  if (which.includes("layers")) cmd.option("--layers <n>", "stacked layers (default: 1)", dim("--layers"));
-  if (which.includes("ffn")) cmd.option("--ffn <n>", "feed-forward inner width (default: 4·emb)", dim("--ffn"));
+  if (which.includes("heads"))
+    cmd.option("--heads <n>", "attention heads (default: 1)", dim("--heads"));
+  if (which.includes("layers"))
+    cmd.option("--layers <n>", "stacked layers (default: 1)", dim("--layers"));
+  if (which.includes("ffn"))
+    cmd.option("--ffn <n>", "feed-forward inner width (default: 4·emb)", dim("--ffn"));
   return cmd;
 }
 
 export function addRunOptions(cmd: Command): Command {
   return cmd
-    .option("--seed <s>", "seed of the generator (default: a random one, printed so you can repeat the run)")
+    .option(
+      "--seed <s>",
+      "seed of the generator (default: a random one, printed so you can repeat the run)",
+    )
     .addOption(
       new Option("--rng <name>", "generator: numpy reproduces np.random.seed(s) + np.random.randn")
         .choices(RNG_NAMES)
         .default("seedrandom"),
     )
-    .option("-i, --input <file>", "matrices from a JSON, .npy or .npz file (- for stdin); the rest are drawn")
+    .option(
+      "-i, --input <file>",
+      "matrices from a JSON, .npy or .npz file (- for stdin); the rest are drawn",
+    )
     .option("--json", "one JSON document on stdout (for scripts)")
     .option("-q, --quiet", "only the output (pretty or JSON); no intermediates are kept")
-    .option("--precision <n>", "digits after the decimal point (default: 4)", (v) => precision(v), 4)
+    .option(
+      "--precision <n>",
+      "digits after the decimal point (default: 4)",
+      (v) => precision(v),
+      4,
+    )
     .option("--full", "print every row and column of large matrices")
     .option("--no-color", "no colour (also: NO_COLOR=1; FORCE_COLOR=1 forces it)");
 }
 
 function precision(v: string): number {
   const n = Number(v);
-  if (!/^\d+$/.test(v) || n > 17) throw new InvalidArgumentError(`--precision must be a whole number from 0 to 17, got "${v}"`);
+  if (!/^\d+$/.test(v) || n > 17)
+    throw new InvalidArgumentError("--precision takes a whole number from 0 to 17");
   return n;
 }
 
@@ -77,7 +95,9 @@ export function resolveSeed(rng: RngName, seed: string | undefined): number | st
   const n = Number(seed);
   const integer = /^\d+$/.test(seed) && Number.isSafeInteger(n);
   if (rng === "numpy" && (!integer || n > 0xffffffff)) {
-    throw new UserError(`--seed ${JSON.stringify(seed)}: numpy's np.random.seed takes a whole number from 0 to 4294967295`);
+    throw new UserError(
+      `--seed ${JSON.stringify(seed)}: numpy's np.random.seed takes a whole number from 0 to 4294967295`,
+    );
   }
   if (seed === "") throw new UserError("--seed is empty");
   return integer ? n : seed;

@@ -6,10 +6,12 @@ import {
   drawOrder,
   getSlot,
   type Inputs,
+  type LayerKey,
   SHAPES,
   slotName,
 } from "../model/inputs.js";
 import { UserError } from "./errors.js";
+import { count } from "./matrix-value.js";
 
 /** Dimension flags as the user typed them; an absent one was not given. */
 export type DimFlags = Partial<Dims>;
@@ -37,11 +39,20 @@ export function resolveDims(
 ): Dims {
   const layersGiven = supplied.layers.length;
   if (layersGiven > 0 && flags.layers !== undefined && flags.layers !== layersGiven) {
-    throw new UserError(`--layers ${flags.layers} disagrees with ${file}, which has weights for ${layersGiven} layer${layersGiven > 1 ? "s" : ""}`);
+    throw new UserError(
+      `--layers ${flags.layers} disagrees with ${file}, which has weights for ${layersGiven} layer${layersGiven > 1 ? "s" : ""}`,
+    );
   }
   const layers = flags.layers ?? Math.max(1, layersGiven);
   const needed = drawOrder(command, layers, cross);
-  rejectUnused(command, supplied, file, needed.map(slotName), cross);
+  rejectUnused(
+    command,
+    supplied,
+    file,
+    needed.map((s) => slotName(s, layers)),
+    cross,
+    layers,
+  );
 
   const known = new Map<Axis, { size: number; by: string }>();
   for (const slot of needed) {
@@ -49,7 +60,7 @@ export function resolveDims(
     if (!m) continue;
     SHAPES[slot.key].forEach((axis, i) => {
       const size = i === 0 ? m.rows : m.cols;
-      const by = `${slotName(slot)} in ${file} has ${size} ${i === 0 ? "rows" : "columns"}`;
+      const by = `${slotName(slot, layers)} in ${file} has ${count(size, i === 0 ? "row" : "column")}`;
       const prev = known.get(axis);
       if (prev && prev.size !== size) {
         throw new UserError(`${by}, but ${prev.by}; both are ${AXIS_WORD[axis]}`);
@@ -74,11 +85,15 @@ export function resolveDims(
   const hd = known.get("hd");
   if (hd) {
     if (hd.size % heads !== 0) {
-      throw new UserError(`--heads ${heads} does not divide the input: ${hd.by}, which must be heads·dmodel`);
+      throw new UserError(
+        `--heads ${heads} does not divide the input: ${hd.by}, which must be heads·dmodel`,
+      );
     }
     dmodel = hd.size / heads;
     if (flags.dmodel !== undefined && flags.dmodel !== dmodel) {
-      throw new UserError(`--dmodel ${flags.dmodel} disagrees with the input: ${hd.by} = heads·dmodel = ${heads}·${dmodel}`);
+      throw new UserError(
+        `--dmodel ${flags.dmodel} disagrees with the input: ${hd.by} = heads·dmodel = ${heads}·${dmodel}`,
+      );
     }
   } else {
     dmodel = pick("dmodel", () => 3);
@@ -88,10 +103,19 @@ export function resolveDims(
   return dims;
 }
 
-function rejectUnused(command: Command, supplied: Inputs, file: string, needed: string[], cross: boolean): void {
+function rejectUnused(
+  command: Command,
+  supplied: Inputs,
+  file: string,
+  needed: string[],
+  cross: boolean,
+  layers: number,
+): void {
   const given = [
     ...Object.keys(supplied.globals),
-    ...supplied.layers.flatMap((l, i) => Object.keys(l).map((k) => `layers[${i}].${k}`)),
+    ...supplied.layers.flatMap((l, layer) =>
+      Object.keys(l).map((k) => slotName({ key: k as LayerKey, layer }, layers)),
+    ),
   ];
   for (const name of given) {
     if (needed.includes(name)) continue;
@@ -111,7 +135,12 @@ export const MAX_DIM = 1 << 20;
  * Refuses, before allocating anything, dimensions whose matrices would not fit in memory: the
  * inputs, plus the intermediates of one layer (one head's attention matrices at a time).
  */
-export function assertFits(command: Command, d: Dims, cross: boolean, limitBytes = memoryLimit()): void {
+export function assertFits(
+  command: Command,
+  d: Dims,
+  cross: boolean,
+  limitBytes = memoryLimit(),
+): void {
   for (const [name, v] of Object.entries(d)) {
     if (v > MAX_DIM) throw new UserError(`--${name} ${v} is too large (at most ${MAX_DIM})`);
   }
@@ -119,8 +148,11 @@ export function assertFits(command: Command, d: Dims, cross: boolean, limitBytes
   const inputs =
     command === "attention"
       ? (d.seq + 2 * d.src) * d.dmodel
-      : d.seq * d.emb + d.src * d.emb + d.layers * (2 * (4 * d.emb * hd) + 2 * d.emb * d.ffn);
-  const perLayer = 4 * d.seq * d.src + 4 * (d.seq + d.src) * hd + 8 * d.seq * d.emb + 2 * d.seq * d.ffn;
+      : d.seq * d.emb +
+        (cross ? d.src * d.emb : 0) +
+        d.layers * (2 * (4 * d.emb * hd) + 2 * d.emb * d.ffn);
+  const perLayer =
+    4 * d.seq * d.src + 4 * (d.seq + d.src) * hd + 8 * d.seq * d.emb + 2 * d.seq * d.ffn;
   const bytes = 8 * (inputs + (command === "attention" ? 4 * d.seq * d.src : perLayer));
   if (bytes > limitBytes) {
     const gib = (b: number) => `${(b / 2 ** 30).toFixed(1)} GiB`;

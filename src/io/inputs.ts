@@ -10,7 +10,13 @@ import { UserError } from "./errors.js";
 import { assertFinite, describe, matrixFromJson } from "./matrix-value.js";
 
 /** Names a notebook uses for the same matrices (keys are also read case-insensitively). */
-const ALIASES: Record<string, string> = { input_data: "x", input: "x", query: "q", key: "k", value: "v" };
+const ALIASES: Record<string, string> = {
+  input_data: "x",
+  input: "x",
+  query: "q",
+  key: "k",
+  value: "v",
+};
 
 export function canonicalKey(key: string): string {
   const k = key.toLowerCase();
@@ -19,7 +25,9 @@ export function canonicalKey(key: string): string {
 
 /** A matrix from a loaded value: JSON rows, or a Matrix read from a numpy file. */
 export function toMatrix(value: unknown, key: string, file: string): Matrix {
-  return value instanceof Matrix ? assertFinite(value, key, file) : matrixFromJson(value, key, file);
+  return value instanceof Matrix
+    ? assertFinite(value, key, file)
+    : matrixFromJson(value, key, file);
 }
 
 /**
@@ -33,7 +41,12 @@ export function inputsFromDocument(
   file: string,
   otherKeys: ReadonlySet<string> = new Set(),
 ): { inputs: Inputs; rest: Record<string, unknown> } {
-  if (value instanceof Matrix || Array.isArray(value) || value === null || typeof value !== "object") {
+  if (
+    value instanceof Matrix ||
+    Array.isArray(value) ||
+    value === null ||
+    typeof value !== "object"
+  ) {
     throw new UserError(
       `${file}: expected an object of named matrices (x, wq, wk, …), got ${value instanceof Matrix ? "a single matrix" : describe(value)}`,
     );
@@ -63,7 +76,9 @@ export function inputsFromDocument(
   if (Object.keys(top).length > 0) {
     if (inputs.layers.length > 0) {
       const k = Object.keys(top)[0];
-      throw new UserError(`${file}: ${k} is given both at the top level and in layers; put every layer's weights in layers`);
+      throw new UserError(
+        `${file}: ${k} is given both at the top level and in layers; put every layer's weights in layers`,
+      );
     }
     inputs.layers = [top];
   }
@@ -72,17 +87,23 @@ export function inputsFromDocument(
 
 function layersFrom(v: unknown, file: string): Partial<Record<LayerKey, Matrix>>[] {
   if (!Array.isArray(v) || v.length === 0) {
-    throw new UserError(`layers in ${file}: expected a non-empty list of objects like { "wq": …, "w1": … }, got ${describe(v)}`);
+    throw new UserError(
+      `layers in ${file}: expected a non-empty list of objects like { "wq": …, "w1": … }, got ${describe(v)}`,
+    );
   }
   return v.map((layer: unknown, l) => {
     if (layer === null || typeof layer !== "object" || Array.isArray(layer)) {
-      throw new UserError(`layers[${l}] in ${file}: expected an object of weights, got ${describe(layer)}`);
+      throw new UserError(
+        `layers[${l}] in ${file}: expected an object of weights, got ${describe(layer)}`,
+      );
     }
     const out: Partial<Record<LayerKey, Matrix>> = {};
     for (const [rawKey, m] of Object.entries(layer)) {
       const key = canonicalKey(rawKey);
       if (!(LAYER_KEYS as readonly string[]).includes(key)) {
-        throw new UserError(`layers[${l}] in ${file}: unknown key "${rawKey}"; a layer may have ${LAYER_KEYS.join(", ")}`);
+        throw new UserError(
+          `layers[${l}] in ${file}: unknown key "${rawKey}"; a layer may have ${LAYER_KEYS.join(", ")}`,
+        );
       }
       out[key as LayerKey] = toMatrix(m, `layers[${l}].${rawKey}`, file);
     }

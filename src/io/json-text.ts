@@ -53,7 +53,9 @@ class LenientJson {
         return v;
       }
     }
-    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(this.text.slice(this.at, this.at + 400));
+    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(
+      this.text.slice(this.at, this.at + 400),
+    );
     if (!m) this.fail(`unexpected character ${JSON.stringify(c)}`);
     this.at += m[0].length;
     return Number(m[0]);
@@ -71,11 +73,11 @@ class LenientJson {
     this.at++;
     const out: unknown[] = [];
     this.space();
-    if (this.text[this.at] === "]") return this.at++, out;
+    if (this.text[this.at] === "]") return this.skip(out);
     for (;;) {
       out.push(this.value());
       this.space();
-      if (this.text[this.at] === "]") return this.at++, out;
+      if (this.text[this.at] === "]") return this.skip(out);
       this.expect(",", "',' or ']' in a list");
     }
   }
@@ -84,7 +86,7 @@ class LenientJson {
     this.at++;
     const out: Record<string, unknown> = {};
     this.space();
-    if (this.text[this.at] === "}") return this.at++, out;
+    if (this.text[this.at] === "}") return this.skip(out);
     for (;;) {
       this.space();
       if (this.text[this.at] !== '"') this.fail("expected a quoted key");
@@ -92,18 +94,36 @@ class LenientJson {
       this.expect(":", "':' after a key");
       out[key] = this.value();
       this.space();
-      if (this.text[this.at] === "}") return this.at++, out;
+      if (this.text[this.at] === "}") return this.skip(out);
       this.expect(",", "',' or '}' in an object");
     }
   }
 
+  /** Steps past a closing bracket and returns what it closed. */
+  private skip<T>(value: T): T {
+    this.at++;
+    return value;
+  }
+
   private string(): string {
-    const m = /^"(?:[^"\\\u0000-\u001f]|\\(?:["\\/bfnrt]|u[0-9a-fA-F]{4}))*"/.exec(
-      this.text.slice(this.at),
-    );
-    if (!m) this.fail("unterminated or invalid string");
-    this.at += m[0].length;
-    return JSON.parse(m[0]) as string;
+    const start = this.at;
+    for (let i = start + 1; i < this.text.length; i++) {
+      const c = this.text[i];
+      if (c === "\\") i++;
+      else if (c === '"') {
+        this.at = i + 1;
+        try {
+          return JSON.parse(this.text.slice(start, this.at)) as string;
+        } catch {
+          this.at = start;
+          this.fail("invalid string");
+        }
+      } else if (c.charCodeAt(0) < 0x20) {
+        this.at = i;
+        this.fail("a control character inside a string");
+      }
+    }
+    this.fail("unterminated string");
   }
 }
 

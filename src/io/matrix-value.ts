@@ -24,9 +24,12 @@ export function matrixFromJson(value: unknown, key: string, file: string): Matri
   if (cols === 0) throw new UserError(`${where}: row 0 is empty`);
   const m = new Matrix(value.length, cols);
   value.forEach((row: unknown, i) => {
-    if (!Array.isArray(row)) throw new UserError(`${where}: row ${i} is ${describe(row)}, expected a list of numbers`);
+    if (!Array.isArray(row))
+      throw new UserError(`${where}: row ${i} is ${describe(row)}, expected a list of numbers`);
     if (row.length !== cols) {
-      throw new UserError(`${where}: row ${i} has ${row.length} numbers, expected ${cols}`);
+      throw new UserError(
+        `${where}: row ${i} has ${count(row.length, "number")}, expected ${cols}`,
+      );
     }
     row.forEach((x: unknown, j) => {
       if (typeof x !== "number") {
@@ -53,10 +56,15 @@ export function assertFinite(m: Matrix, key: string, file: string): Matrix {
   return m;
 }
 
+export function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
 export function describe(v: unknown): string {
   if (v === null) return "null";
   if (Array.isArray(v)) return "a list";
-  if (typeof v === "string") return `the text ${JSON.stringify(v.length > 20 ? `${v.slice(0, 20)}…` : v)}`;
+  if (typeof v === "string")
+    return `the text ${JSON.stringify(v.length > 20 ? `${v.slice(0, 20)}…` : v)}`;
   if (typeof v === "object") return "an object";
   return `${typeof v === "number" ? "the number" : `a ${typeof v}`} ${String(v)}`;
 }

@@ -10,7 +10,11 @@ export function readNpy(bytes: Uint8Array, file: string): Matrix {
   const bad: (what: string) => never = (what) => {
     throw new UserError(`${file}: not a readable .npy file: ${what}`);
   };
-  if (bytes.length < 10 || bytes[0] !== 0x93 || String.fromCharCode(...bytes.subarray(1, 6)) !== "NUMPY") {
+  if (
+    bytes.length < 10 ||
+    bytes[0] !== 0x93 ||
+    String.fromCharCode(...bytes.subarray(1, 6)) !== "NUMPY"
+  ) {
     bad("it does not start with \\x93NUMPY");
   }
   const major = bytes[6];
@@ -41,16 +45,21 @@ export function readNpy(bytes: Uint8Array, file: string): Matrix {
     );
   }
   const [rows, cols] = shape.length === 1 ? [1, shape[0]] : shape;
-  if (rows === 0 || cols === 0) throw new UserError(`${file}: the array of shape (${shapeText}) is empty`);
+  if (rows === 0 || cols === 0)
+    throw new UserError(`${file}: the array of shape (${shapeText}) is empty`);
   const dtype = DTYPES[descr.slice(1)];
   if (!dtype || !"<>|=".includes(descr[0])) {
-    throw new UserError(`${file}: dtype '${descr}' is not supported; save floats or integers (np.float64 is best)`);
+    throw new UserError(
+      `${file}: dtype '${descr}' is not supported; save floats or integers (np.float64 is best)`,
+    );
   }
   const little = descr[0] !== ">";
   const data = start + headerLength;
   const need = rows * cols * dtype.size;
   if (bytes.length - data < need) {
-    bad(`the data is cut short: shape (${shapeText}) of ${descr} needs ${need} bytes, found ${bytes.length - data}`);
+    bad(
+      `the data is cut short: shape (${shapeText}) of ${descr} needs ${need} bytes, found ${bytes.length - data}`,
+    );
   }
   const m = new Matrix(rows, cols);
   for (let n = 0; n < rows * cols; n++) {

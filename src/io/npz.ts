@@ -20,6 +20,7 @@ export function readNpz(bytes: Uint8Array, file: string): Record<string, Matrix>
     const key = name.replace(/\.npy$/, "");
     out[key] = readNpy(content, `${file}:${key}`);
   }
-  if (Object.keys(out).length === 0) throw new UserError(`${file}: the .npz archive holds no arrays`);
+  if (Object.keys(out).length === 0)
+    throw new UserError(`${file}: the .npz archive holds no arrays`);
   return out;
 }

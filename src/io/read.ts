@@ -15,7 +15,8 @@ export const STDIN = "-";
 export async function readInput(path: string): Promise<Loaded> {
   const file = path === STDIN ? "<stdin>" : path;
   const bytes = path === STDIN ? await readStdin() : await readPath(path);
-  if (bytes.length === 0) throw new UserError(`${file} is empty, expected a JSON document or a numpy file`);
+  if (bytes.length === 0)
+    throw new UserError(`${file} is empty, expected a JSON document or a numpy file`);
   if (isNpy(bytes)) {
     const { readNpy } = await import("./npy.js");
     return { file, value: readNpy(bytes, file) };
@@ -50,11 +51,14 @@ async function readPath(path: string): Promise<Uint8Array> {
 
 async function readStdin(): Promise<Uint8Array> {
   if (process.stdin.isTTY) {
-    throw new UserError("--input - reads stdin, but stdin is a terminal; pipe a file in (… | transformer-lab encode --input -)");
+    throw new UserError(
+      "--input - reads stdin, but stdin is a terminal; pipe a file in (… | transformer-lab encode --input -)",
+    );
   }
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   const all = Buffer.concat(chunks);
-  if (all.length === 0) throw new UserError("stdin is empty, expected a JSON document or a numpy file");
+  if (all.length === 0)
+    throw new UserError("stdin is empty, expected a JSON document or a numpy file");
   return all;
 }

@@ -1,6 +1,6 @@
-import { Matrix, map } from "./matrix.js";
+import { type Matrix, map } from "./matrix.js";
 
 /** relu(x) = max(0, x), elementwise. */
 export function relu(x: Matrix): Matrix {
-  return map(x, (v) => (v > 0 ? v : 0));
+  return map(x, (v) => Math.max(0, v));
 }

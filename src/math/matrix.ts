@@ -9,7 +9,9 @@ export class Matrix {
     readonly data: Float64Array = new Float64Array(rows * cols),
   ) {
     if (data.length !== rows * cols) {
-      throw new RangeError(`Matrix ${rows}×${cols} needs ${rows * cols} values, got ${data.length}`);
+      throw new RangeError(
+        `Matrix ${rows}×${cols} needs ${rows * cols} values, got ${data.length}`,
+      );
     }
   }
 

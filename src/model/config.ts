@@ -16,7 +16,15 @@ export interface Dims {
   src: number;
 }
 
-export const DEFAULT_DIMS: Dims = { seq: 4, emb: 8, dmodel: 3, heads: 1, layers: 1, ffn: 32, src: 4 };
+export const DEFAULT_DIMS: Dims = {
+  seq: 4,
+  emb: 8,
+  dmodel: 3,
+  heads: 1,
+  layers: 1,
+  ffn: 32,
+  src: 4,
+};
 
 /**
  * How a layer is wired. `PAPER` is the homework's layer (and Vaswani et al.'s); every other value

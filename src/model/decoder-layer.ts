@@ -65,7 +65,9 @@ export function decoderLayer(
 
 function crossWeights(w: DecoderWeights): AttentionWeights {
   if (!w.cross_wq || !w.cross_wk || !w.cross_wv || !w.cross_wo) {
-    throw new RangeError("decoderLayer: cross-attention needs cross_wq, cross_wk, cross_wv, cross_wo");
+    throw new RangeError(
+      "decoderLayer: cross-attention needs cross_wq, cross_wk, cross_wv, cross_wo",
+    );
   }
   return { wq: w.cross_wq, wk: w.cross_wk, wv: w.cross_wv, wo: w.cross_wo };
 }

@@ -9,7 +9,16 @@ export type Axis = "seq" | "src" | "emb" | "hd" | "dmodel" | "ffn";
 /** Matrices that belong to the whole run, and matrices every layer has its own of. */
 export const GLOBAL_KEYS = ["x", "y", "memory", "q", "k", "v"] as const;
 export const LAYER_KEYS = [
-  "wq", "wk", "wv", "wo", "cross_wq", "cross_wk", "cross_wv", "cross_wo", "w1", "w2",
+  "wq",
+  "wk",
+  "wv",
+  "wo",
+  "cross_wq",
+  "cross_wk",
+  "cross_wv",
+  "cross_wo",
+  "w1",
+  "w2",
 ] as const;
 export type GlobalKey = (typeof GLOBAL_KEYS)[number];
 export type LayerKey = (typeof LAYER_KEYS)[number];
@@ -74,8 +83,9 @@ export function drawOrder(command: Command, layers: number, cross: boolean): Slo
   ];
 }
 
-export function slotName(s: Slot): string {
-  return s.layer === undefined ? s.key : `layers[${s.layer}].${s.key}`;
+/** How messages name a matrix: `wq` when there is one layer, `layers[1].wq` in a stack. */
+export function slotName(s: Slot, layers = 1): string {
+  return s.layer === undefined || layers === 1 ? s.key : `layers[${s.layer}].${s.key}`;
 }
 
 export function getSlot(inputs: Inputs, s: Slot): Matrix | undefined {

@@ -40,8 +40,15 @@ export function run(command: Command, inputs: Inputs, dims: Dims, opts: RunOptio
   for (const w of inputs.layers) {
     const layer =
       command === "encode"
-        ? encoderLayer(h, w as EncoderWeights, { heads: dims.heads, keep, variant: opts.variant ?? PAPER })
-        : decoderLayer(h, opts.cross ? g.memory : undefined, w as DecoderWeights, { heads: dims.heads, keep });
+        ? encoderLayer(h, w as EncoderWeights, {
+            heads: dims.heads,
+            keep,
+            variant: opts.variant ?? PAPER,
+          })
+        : decoderLayer(h, opts.cross ? g.memory : undefined, w as DecoderWeights, {
+            heads: dims.heads,
+            keep,
+          });
     if (keep) layers.push(layer);
     h = layer.output;
   }

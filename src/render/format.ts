@@ -93,9 +93,14 @@ export function heatMapText(m: Matrix, opts: FormatOptions): string {
   const { paint } = opts;
   const block = (x: number) => {
     const level = Math.max(0, Math.min(1, x));
-    const glyph = x === 0 ? "·" : SHADES[Math.min(SHADES.length - 1, Math.ceil(level * (SHADES.length - 1)))];
+    const glyph =
+      x === 0 ? "·" : SHADES[Math.min(SHADES.length - 1, Math.ceil(level * (SHADES.length - 1)))];
     const shade = Math.round(40 + 215 * level);
-    return paint.rgb(shade, Math.round(shade * 0.75), 255 - Math.round(level * 200))(glyph.repeat(2));
+    return paint.rgb(
+      shade,
+      Math.round(shade * 0.75),
+      255 - Math.round(level * 200),
+    )(glyph.repeat(2));
   };
   return matrixText(m, opts, (text, x) => `${block(x)}${level(text, x, paint)}`, 2);
 }

@@ -9,7 +9,7 @@ import { Matrix } from "../math/matrix.js";
 export function* jsonChunks(value: unknown): Generator<string> {
   if (value instanceof Matrix) {
     yield "[";
-    for (let i = 0; i < value.rows; i++) yield (i ? ",[" : "[") + rowText(value.row(i)) + "]";
+    for (let i = 0; i < value.rows; i++) yield `${i ? "," : ""}[${rowText(value.row(i))}]`;
     yield "]";
   } else if (Array.isArray(value)) {
     yield "[";

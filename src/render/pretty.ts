@@ -120,7 +120,13 @@ class Report {
     );
     if (h.mask && h.masked) {
       yield this.step("mask", "causal", dims(h.mask), h.mask, "query i sees key j only when j ≤ i");
-      yield this.step(`masked${suffix}`, "scaled + mask", dims(h.masked), h.masked, "−∞ becomes weight 0");
+      yield this.step(
+        `masked${suffix}`,
+        "scaled + mask",
+        dims(h.masked),
+        h.masked,
+        "−∞ becomes weight 0",
+      );
     }
     yield this.heat(
       `weights${suffix}`,
@@ -158,9 +164,19 @@ class Report {
     if (n > 1) {
       const zs = Array.from({ length: n }, (_, i) => `z${i + 1}`).join(" | ");
       yield this.step("concat", `[${zs}]`, dims(t.concat), t.concat);
-      yield this.step("attn", `concat·${wo}`, `(${dims(t.concat)})·(${t.concat.cols}×${t.attn.cols}) → ${dims(t.attn)}`, t.attn);
+      yield this.step(
+        "attn",
+        `concat·${wo}`,
+        `(${dims(t.concat)})·(${t.concat.cols}×${t.attn.cols}) → ${dims(t.attn)}`,
+        t.attn,
+      );
     } else {
-      yield this.step("attn", `z·${wo}`, `(${dims(t.concat)})·(${t.concat.cols}×${t.attn.cols}) → ${dims(t.attn)}`, t.attn);
+      yield this.step(
+        "attn",
+        `z·${wo}`,
+        `(${dims(t.concat)})·(${t.concat.cols}×${t.attn.cols}) → ${dims(t.attn)}`,
+        t.attn,
+      );
     }
   }
 
@@ -170,13 +186,39 @@ class Report {
     a: string,
     b: string,
   ): Generator<string> {
-    yield this.step(residual[0], `${a} + ${b}`, dims(residual[1]), residual[1], "residual connection");
-    yield this.step(norm[0], `layer_norm(${residual[0]})`, dims(norm[1]), norm[1], "each row: mean 0, variance 1");
+    yield this.step(
+      residual[0],
+      `${a} + ${b}`,
+      dims(residual[1]),
+      residual[1],
+      "residual connection",
+    );
+    yield this.step(
+      norm[0],
+      `layer_norm(${residual[0]})`,
+      dims(norm[1]),
+      norm[1],
+      "each row: mean 0, variance 1",
+    );
   }
 
-  *feedForward(t: { hidden: Matrix; ffn: Matrix }, input: string, inputM: Matrix): Generator<string> {
-    yield this.step("hidden", `relu(${input}·W1)`, `(${dims(inputM)})·(${inputM.cols}×${t.hidden.cols}) → ${dims(t.hidden)}`, t.hidden);
-    yield this.step("ffn", "hidden·W2", `(${dims(t.hidden)})·(${t.hidden.cols}×${t.ffn.cols}) → ${dims(t.ffn)}`, t.ffn);
+  *feedForward(
+    t: { hidden: Matrix; ffn: Matrix },
+    input: string,
+    inputM: Matrix,
+  ): Generator<string> {
+    yield this.step(
+      "hidden",
+      `relu(${input}·W1)`,
+      `(${dims(inputM)})·(${inputM.cols}×${t.hidden.cols}) → ${dims(t.hidden)}`,
+      t.hidden,
+    );
+    yield this.step(
+      "ffn",
+      "hidden·W2",
+      `(${dims(t.hidden)})·(${t.hidden.cols}×${t.ffn.cols}) → ${dims(t.ffn)}`,
+      t.ffn,
+    );
   }
 
   *encoderLayer(t: EncoderLayerTrace, l: number, c: RunConfig): Generator<string> {
@@ -198,9 +240,18 @@ class Report {
     yield* this.addNorm(["residual1", t.residual1], ["norm1", t.norm1], y, "attn");
     let last = "norm1";
     if (t.cross && t.norm2) {
-      yield this.subsection("cross-attention: queries from norm1, keys and values from memory", c.heads);
+      yield this.subsection(
+        "cross-attention: queries from norm1, keys and values from memory",
+        c.heads,
+      );
       const memory = { rows: c.src, cols: c.emb } as Matrix;
-      yield* this.multiHead(t.cross, { xq: "norm1", xkv: "memory", w: "cross_W", xqM: t.norm1, xkvM: memory });
+      yield* this.multiHead(t.cross, {
+        xq: "norm1",
+        xkv: "memory",
+        w: "cross_W",
+        xqM: t.norm1,
+        xkvM: memory,
+      });
       yield* this.addNorm(["residual2", t.residual2], ["norm2", t.norm2], "norm1", "attn");
       last = "norm2";
     }

@@ -1,0 +1,150 @@
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { layerNorm } from "../../src/math/layer-norm.js";
+import { matmul } from "../../src/math/matmul.js";
+import { add, Matrix, transpose } from "../../src/math/matrix.js";
+import { softmax } from "../../src/math/softmax.js";
+import { attention } from "../../src/model/attention.js";
+import { causalMask } from "../../src/model/mask.js";
+
+const finite = fc.double({ min: -50, max: 50, noNaN: true, noDefaultInfinity: true });
+const matrix = (maxRows = 7, maxCols = 7) =>
+  fc
+    .tuple(fc.integer({ min: 1, max: maxRows }), fc.integer({ min: 1, max: maxCols }))
+    .chain(([r, c]) =>
+      fc
+        .array(finite, { minLength: r * c, maxLength: r * c })
+        .map((v) => new Matrix(r, c, Float64Array.from(v))),
+    );
+
+describe("softmax", () => {
+  it("gives rows of non-negative weights that sum to 1", () => {
+    fc.assert(
+      fc.property(matrix(), (x) => {
+        const w = softmax(x);
+        for (let i = 0; i < w.rows; i++) {
+          const row = w.row(i);
+          expect(row.every((v) => v >= 0 && v <= 1)).toBe(true);
+          expect(Math.abs(row.reduce((s, v) => s + v, 0) - 1)).toBeLessThan(1e-12);
+        }
+      }),
+    );
+  });
+
+  it("is stable for huge scores", () => {
+    const w = softmax(new Matrix(1, 3, Float64Array.from([1000, 999, -1000])));
+    expect(Array.from(w.data).every(Number.isFinite)).toBe(true);
+    expect(w.data[0]).toBeCloseTo(1 / (1 + Math.exp(-1)), 12);
+  });
+});
+
+describe("layer_norm", () => {
+  it("leaves each row with mean 0 and variance ≈ 1", () => {
+    fc.assert(
+      fc.property(
+        matrix(6, 12).filter((m) => m.cols > 1),
+        (x) => {
+          const y = layerNorm(x);
+          for (let i = 0; i < y.rows; i++) {
+            const row = x.row(i);
+            const mean = row.reduce((s, v) => s + v, 0) / row.length;
+            const variance = row.reduce((s, v) => s + (v - mean) ** 2, 0) / row.length;
+            const out = y.row(i);
+            const m = out.reduce((s, v) => s + v, 0) / out.length;
+            const v = out.reduce((s, u) => s + (u - m) ** 2, 0) / out.length;
+            expect(Math.abs(m)).toBeLessThan(1e-9);
+            // var(out) = var / (var + ε): ≈ 1 unless the row is (nearly) constant
+            expect(Math.abs(v - variance / (variance + 1e-8))).toBeLessThan(1e-9);
+          }
+        },
+      ),
+    );
+  });
+});
+
+describe("matmul", () => {
+  it("agrees with the textbook triple loop", () => {
+    fc.assert(
+      fc.property(
+        fc.tuple(
+          fc.integer({ min: 1, max: 9 }),
+          fc.integer({ min: 1, max: 9 }),
+          fc.integer({ min: 1, max: 9 }),
+        ),
+        fc.infiniteStream(finite),
+        ([n, k, m], s) => {
+          const it = s[Symbol.iterator]();
+          const take = (len: number) =>
+            Float64Array.from({ length: len }, () => it.next().value as number);
+          const a = new Matrix(n, k, take(n * k));
+          const b = new Matrix(k, m, take(k * m));
+          const c = matmul(a, b);
+          for (let i = 0; i < n; i++)
+            for (let j = 0; j < m; j++) {
+              let sum = 0;
+              for (let p = 0; p < k; p++) sum += a.get(i, p) * b.get(p, j);
+              expect(Math.abs(c.get(i, j) - sum)).toBeLessThanOrEqual(
+                1e-9 * Math.max(1, Math.abs(sum)),
+              );
+            }
+        },
+      ),
+    );
+  });
+
+  it("names both shapes when they do not fit", () => {
+    expect(() => matmul(new Matrix(2, 3), new Matrix(4, 2))).toThrow("cannot multiply 2×3 by 4×2");
+  });
+
+  it("(A·B)ᵀ = Bᵀ·Aᵀ", () => {
+    const a = new Matrix(2, 3, Float64Array.from([1, 2, 3, 4, 5, 6]));
+    const b = new Matrix(3, 2, Float64Array.from([7, 8, 9, 10, 11, 12]));
+    expect(transpose(matmul(a, b)).data).toEqual(matmul(transpose(b), transpose(a)).data);
+  });
+});
+
+describe("causal attention", () => {
+  it("gives exactly 0 weight above the diagonal, and rows that sum to 1", () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 9 }),
+        fc.integer({ min: 1, max: 5 }),
+        fc.infiniteStream(finite),
+        (seq, dk, s) => {
+          const it = s[Symbol.iterator]();
+          const m = () =>
+            new Matrix(
+              seq,
+              dk,
+              Float64Array.from({ length: seq * dk }, () => it.next().value as number),
+            );
+          const t = attention(m(), m(), m(), { mask: causalMask(seq) });
+          for (let i = 0; i < seq; i++) {
+            for (let j = i + 1; j < seq; j++) {
+              expect(t.weights.get(i, j)).toBe(0);
+              expect(t.masked?.get(i, j)).toBe(Number.NEGATIVE_INFINITY);
+            }
+            expect(Math.abs(t.weights.row(i).reduce((a, b) => a + b, 0) - 1)).toBeLessThan(1e-12);
+          }
+          // the first query sees only itself
+          expect(t.weights.get(0, 0)).toBe(1);
+        },
+      ),
+    );
+  });
+
+  it("masks nothing on or below the diagonal", () => {
+    const mask = causalMask(3);
+    expect(Array.from(add(mask, new Matrix(3, 3)).data)).toEqual([
+      0,
+      -Infinity,
+      -Infinity,
+      0,
+      0,
+      -Infinity,
+      0,
+      0,
+      0,
+    ]);
+  });
+});
