@@ -4,6 +4,7 @@ import { UserError } from "../io/errors.js";
 import { attentionCommand } from "./attention.js";
 import { decodeCommand } from "./decode.js";
 import { encodeCommand } from "./encode.js";
+import { explainCommand } from "./explain.js";
 import { watchStdout } from "./output.js";
 
 /** Exit codes of SPEC section 5. */
@@ -28,7 +29,10 @@ function program(): Command {
     .exitOverride()
     .configureOutput({ outputError })
     .showSuggestionAfterError();
-  p.addCommand(encodeCommand()).addCommand(decodeCommand()).addCommand(attentionCommand());
+  p.addCommand(encodeCommand())
+    .addCommand(decodeCommand())
+    .addCommand(attentionCommand())
+    .addCommand(explainCommand());
   for (const c of p.commands) c.exitOverride().configureOutput({ outputError });
   p.addHelpText(
     "after",

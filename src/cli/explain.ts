@@ -1,0 +1,46 @@
+import { Argument, Command } from "commander";
+import { resolveDims } from "../io/dims.js";
+import { TOPICS, type Topic } from "../render/explain.js";
+import { addDimensionOptions, type CommonOptions, paintFor } from "./options.js";
+import { writeOut } from "./output.js";
+
+export function explainCommand(): Command {
+  const cmd = new Command("explain")
+    .summary("walk through the encoder, the decoder (Question 3) or attention, with shapes")
+    .description(
+      "Explains each step: its formula, the shape it has for the dimensions given, and why.\n" +
+        "'explain decoder' answers the homework's Question 3: how a decoder differs.",
+    )
+    .addArgument(new Argument("[topic]", "what to explain").choices(TOPICS).default("encoder"));
+  addDimensionOptions(cmd, ["src", "emb", "heads", "layers", "ffn"]);
+  return cmd
+    .option("--no-color", "no colour (also: NO_COLOR=1)")
+    .addHelpText(
+      "after",
+      `
+Examples:
+  $ transformer-lab explain                                 the encoder layer, homework sizes
+  $ transformer-lab explain decoder                         Question 3
+  $ transformer-lab explain attention --seq 5 --dmodel 4
+  $ transformer-lab explain encoder --emb 512 --dmodel 64 --heads 8`,
+    )
+    .action(async (topic: Topic, o: CommonOptions) => {
+      const command =
+        topic === "decoder" ? "decode" : topic === "attention" ? "attention" : "encode";
+      const { seq, emb, dmodel, heads, layers, ffn, src } = o;
+      const flags = Object.fromEntries(
+        Object.entries({ seq, emb, dmodel, heads, layers, ffn, src }).filter(
+          ([, v]) => v !== undefined,
+        ),
+      );
+      const dims = resolveDims(
+        command,
+        { globals: {}, layers: [] },
+        "",
+        flags,
+        command === "decode",
+      );
+      const { explainText } = await import("../render/explain.js");
+      await writeOut([explainText(topic, dims, await paintFor(o.color))]);
+    });
+}
