@@ -2,16 +2,12 @@ import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { UserError } from "../io/errors.js";
 import { attentionCommand } from "./attention.js";
+import { checkCommand } from "./check.js";
 import { decodeCommand } from "./decode.js";
 import { encodeCommand } from "./encode.js";
 import { explainCommand } from "./explain.js";
+import { EXIT, outcome } from "./outcome.js";
 import { watchStdout } from "./output.js";
-
-/** Exit codes of SPEC section 5. */
-export const EXIT = { ok: 0, wrongAnswer: 1, usage: 2, internal: 3 } as const;
-
-/** Set by `check` when an answer is wrong. */
-export const outcome = { code: EXIT.ok as number };
 
 /** commander's own usage errors, as one line in our form: `transformer-lab: error: …`. */
 function outputError(message: string, write: (s: string) => void): void {
@@ -32,6 +28,7 @@ function program(): Command {
   p.addCommand(encodeCommand())
     .addCommand(decodeCommand())
     .addCommand(attentionCommand())
+    .addCommand(checkCommand())
     .addCommand(explainCommand());
   for (const c of p.commands) c.exitOverride().configureOutput({ outputError });
   p.addHelpText(

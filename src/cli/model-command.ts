@@ -2,7 +2,7 @@ import { type DimFlags, resolveDims } from "../io/dims.js";
 import { UserError } from "../io/errors.js";
 import { inputsFromDocument } from "../io/inputs.js";
 import { readInput } from "../io/read.js";
-import type { Inputs, Command as ModelCommand } from "../model/inputs.js";
+import type { GlobalKey, Inputs, Command as ModelCommand } from "../model/inputs.js";
 import { run } from "../model/run.js";
 import type { RunConfig } from "../render/document.js";
 import { completeInputs } from "../rng/draw.js";
@@ -24,7 +24,12 @@ export interface ModelOptions extends CommonOptions {
 export async function runModelCommand(command: ModelCommand, o: ModelOptions): Promise<void> {
   const cross = command === "decode" ? o.cross !== false : false;
   const supplied: Inputs = o.input
-    ? inputsFromDocument((await readInput(o.input)).value, fileName(o.input)).inputs
+    ? inputsFromDocument(
+        (await readInput(o.input)).value,
+        fileName(o.input),
+        undefined,
+        SINGLE[command],
+      ).inputs
     : { globals: {}, layers: [] };
   const flags: DimFlags = pickDefined({
     seq: o.seq,
@@ -78,6 +83,13 @@ function* withNewline(chunks: Iterable<string>): Generator<string> {
   yield* chunks;
   yield "\n";
 }
+
+/** What a lone matrix given to --input is. */
+const SINGLE: Record<ModelCommand, GlobalKey | undefined> = {
+  encode: "x",
+  decode: "y",
+  attention: undefined,
+};
 
 function fileName(input: string): string {
   return input === "-" ? "<stdin>" : input;

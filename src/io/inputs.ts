@@ -23,11 +23,13 @@ export function canonicalKey(key: string): string {
   return ALIASES[k] ?? k;
 }
 
-/** A matrix from a loaded value: JSON rows, or a Matrix read from a numpy file. */
-export function toMatrix(value: unknown, key: string, file: string): Matrix {
-  return value instanceof Matrix
-    ? assertFinite(value, key, file)
-    : matrixFromJson(value, key, file);
+/**
+ * A matrix from a loaded value: JSON rows, or a Matrix read from a numpy file. Inputs must be
+ * finite; an answer's computed matrices may hold NaN or ∞ (a broken answer is wrong, not bad input).
+ */
+export function toMatrix(value: unknown, key: string, file: string, finite = true): Matrix {
+  if (value instanceof Matrix) return finite ? assertFinite(value, key, file) : value;
+  return matrixFromJson(value, key, file, finite);
 }
 
 /**
@@ -40,7 +42,15 @@ export function inputsFromDocument(
   value: unknown,
   file: string,
   otherKeys: ReadonlySet<string> = new Set(),
+  single?: GlobalKey,
 ): { inputs: Inputs; rest: Record<string, unknown> } {
+  if (single && (value instanceof Matrix || isRowList(value))) {
+    // one matrix alone (a .npy file, or a JSON list of rows): the command's input, x or y
+    return {
+      inputs: { globals: { [single]: toMatrix(value, single, file) }, layers: [] },
+      rest: {},
+    };
+  }
   if (
     value instanceof Matrix ||
     Array.isArray(value) ||
@@ -60,14 +70,18 @@ export function inputsFromDocument(
   const top: Partial<Record<LayerKey, Matrix>> = {};
   for (const [rawKey, v] of Object.entries(doc)) {
     const key = canonicalKey(rawKey);
-    if ((GLOBAL_KEYS as readonly string[]).includes(key)) {
+    if (otherKeys.has(key)) {
+      rest[key] = v;
+    } else if ((GLOBAL_KEYS as readonly string[]).includes(key)) {
       inputs.globals[key as GlobalKey] = toMatrix(v, rawKey, file);
     } else if ((LAYER_KEYS as readonly string[]).includes(key)) {
       top[key as LayerKey] = toMatrix(v, rawKey, file);
     } else if (key === "layers") {
       inputs.layers = layersFrom(v, file);
-    } else if (otherKeys.has(key)) {
-      rest[key] = v;
+    } else if (RESULT_KEYS.has(key)) {
+      throw new UserError(
+        `${file}: "${rawKey}" is a result, not an input; to grade it: transformer-lab check ${file}`,
+      );
     } else {
       const known = [...GLOBAL_KEYS, ...LAYER_KEYS, "layers", ...otherKeys].join(", ");
       throw new UserError(`${file}: unknown key "${rawKey}"; the keys it may have are ${known}`);
@@ -83,6 +97,26 @@ export function inputsFromDocument(
     inputs.layers = [top];
   }
   return { inputs, rest };
+}
+
+/** Names of computed matrices: in an input file they mean the file is an answer. */
+const RESULT_KEYS = new Set([
+  "output",
+  "scores",
+  "scaled",
+  "weights",
+  "z",
+  "attn",
+  "concat",
+  "norm1",
+  "residual1",
+  "hidden",
+  "ffn",
+  "residual2",
+]);
+
+function isRowList(v: unknown): boolean {
+  return Array.isArray(v) && v.length > 0 && Array.isArray(v[0]);
 }
 
 function layersFrom(v: unknown, file: string): Partial<Record<LayerKey, Matrix>>[] {

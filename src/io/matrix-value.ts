@@ -6,7 +6,7 @@ import { UserError } from "./errors.js";
  * finite numbers — as a Matrix; anything else is a UserError naming the key, file and row.
  * Indices are numpy's: row 0 is the first.
  */
-export function matrixFromJson(value: unknown, key: string, file: string): Matrix {
+export function matrixFromJson(value: unknown, key: string, file: string, finite = true): Matrix {
   const where = `${key} in ${file}`;
   if (!Array.isArray(value)) {
     throw new UserError(`${where}: expected a list of rows (a 2-D matrix), got ${describe(value)}`);
@@ -32,10 +32,14 @@ export function matrixFromJson(value: unknown, key: string, file: string): Matri
       );
     }
     row.forEach((x: unknown, j) => {
+      if (x === null && !finite) {
+        m.data[i * cols + j] = Number.NEGATIVE_INFINITY; // a masked score, as the tool writes it
+        return;
+      }
       if (typeof x !== "number") {
         throw new UserError(`${where}: row ${i}, column ${j} is ${describe(x)}, expected a number`);
       }
-      if (!Number.isFinite(x)) {
+      if (finite && !Number.isFinite(x)) {
         throw new UserError(`${where}: row ${i}, column ${j} is ${x}, expected a finite number`);
       }
       m.data[i * cols + j] = x;

@@ -13,7 +13,7 @@ export interface RunOptions {
   cross?: boolean;
   /** attention: hide key j > i from query i */
   causal?: boolean;
-  /** encode: a known mistake to replay instead of the paper's layer */
+  /** encode, attention: a known mistake to replay instead of the paper's computation */
   variant?: Variant;
 }
 
@@ -32,7 +32,7 @@ export function run(command: Command, inputs: Inputs, dims: Dims, opts: RunOptio
   const g = inputs.globals;
   if (command === "attention") {
     const mask = opts.causal ? causalMask(dims.seq, dims.src) : undefined;
-    const head = attention(g.q!, g.k!, g.v!, { mask });
+    const head = attention(g.q!, g.k!, g.v!, { mask, variant: opts.variant });
     return { command, layers: [], attention: keep ? head : undefined, output: head.z };
   }
   const layers: RunTrace["layers"] = [];

@@ -1,0 +1,101 @@
+import type { Variant } from "../model/config.js";
+import type { Command } from "../model/inputs.js";
+
+/** A known mistake: how it rewires the layer, and what to tell the student. */
+export interface Mistake {
+  id: string;
+  variant: Partial<Variant>;
+  /** the commands whose computation it can explain */
+  applies: readonly Command[];
+  message: string;
+  fix: string;
+}
+
+const ATTENTION: readonly Command[] = ["encode", "attention"];
+const LAYER: readonly Command[] = ["encode"];
+
+/** SPEC section 4's catalogue, in the order of the layer. */
+export const MISTAKES: readonly Mistake[] = [
+  {
+    id: "kq-swapped",
+    variant: { kqSwapped: true },
+    applies: ATTENTION,
+    message: "the scores are K·Qᵀ instead of Q·Kᵀ, so the attention matrix is transposed",
+    fix: "scores = matmul(query, key.T)",
+  },
+  {
+    id: "no-scale",
+    variant: { scale: "none" },
+    applies: ATTENTION,
+    message: "the scores are not divided by √d_k",
+    fix: "scores = matmul(query, key.T) / np.sqrt(key.shape[-1])",
+  },
+  {
+    id: "scale-by-dk",
+    variant: { scale: "dk" },
+    applies: ATTENTION,
+    message: "the scores are divided by d_k instead of √d_k",
+    fix: "divide by np.sqrt(d_k), not d_k",
+  },
+  {
+    id: "scale-by-emb",
+    variant: { scale: "sqrt-emb" },
+    applies: LAYER,
+    message:
+      "the scores are divided by √emb (the embedding length) instead of √d_k (the width of a key)",
+    fix: "d_k = key.shape[-1] (model_dimension), not x.shape[-1]",
+  },
+  {
+    id: "softmax-all",
+    variant: { softmax: "all" },
+    applies: ATTENTION,
+    message: "the softmax runs over the whole matrix: scipy.special.softmax's default is axis=None",
+    fix: "softmax(scores, axis=-1): each row (one query) sums to 1",
+  },
+  {
+    id: "softmax-cols",
+    variant: { softmax: "cols" },
+    applies: ATTENTION,
+    message: "the softmax runs over each column (axis=0) instead of each row",
+    fix: "softmax(scores, axis=-1): each row (one query's weights over the keys) sums to 1",
+  },
+  {
+    id: "no-residual-attn",
+    variant: { residualAttn: false },
+    applies: LAYER,
+    message:
+      "the first add & norm has no residual: layer_norm(attn) instead of layer_norm(x + attn)",
+    fix: "x = layer_norm(x + matmul(z, Wo))",
+  },
+  {
+    id: "no-residual-ffn",
+    variant: { residualFfn: false },
+    applies: LAYER,
+    message:
+      "the second add & norm has no residual: layer_norm(ffn) instead of layer_norm(norm1 + ffn)",
+    fix: "x = layer_norm(x + feed_forward(x))",
+  },
+  {
+    id: "residual-from-input",
+    variant: { residual2From: "input" },
+    applies: LAYER,
+    message:
+      "the second residual adds the layer's input X instead of norm1 (the first sublayer's output)",
+    fix: "reassign x = layer_norm(x + attn) first, then x = layer_norm(x + feed_forward(x))",
+  },
+  {
+    id: "no-ffn",
+    variant: { ffn: false },
+    applies: LAYER,
+    message: "the feed-forward sublayer is missing",
+    fix: "after the first add & norm: x = layer_norm(x + feed_forward(x))",
+  },
+  {
+    id: "pre-norm",
+    variant: { norm: "pre" },
+    applies: LAYER,
+    message:
+      "layer_norm comes before each sublayer and not after (pre-norm); the homework's layer is post-norm",
+    fix: "x = layer_norm(x + sublayer(x)) for both sublayers",
+  },
+];
