@@ -1,7 +1,8 @@
 import type { Answer } from "../io/answer.js";
 import { type DimFlags, resolveDims } from "../io/dims.js";
 import { UserError } from "../io/errors.js";
-import type { Matrix } from "../math/matrix.js";
+import { traceLeaves } from "../io/trace-paths.js";
+import { Matrix } from "../math/matrix.js";
 import { type Dims, PAPER } from "../model/config.js";
 import { drawOrder, getSlot, type Inputs, slotName } from "../model/inputs.js";
 import { run } from "../model/run.js";
@@ -115,16 +116,7 @@ function completeAnswerInputs(answer: Answer, dims: Dims, cross: boolean, o: Gra
 
 /** Every matrix of a trace document by path, in the order computed (the document's order). */
 function tracePaths(doc: Record<string, unknown>): Map<string, Matrix> {
-  const out = new Map<string, Matrix>();
-  const walk = (v: unknown, path: string): void => {
-    if (v && typeof v === "object" && "data" in v && "rows" in v) out.set(path, v as Matrix);
-    else if (Array.isArray(v)) v.forEach((item, i) => walk(item, `${path}[${i}]`));
-    else if (v && typeof v === "object")
-      for (const [k, item] of Object.entries(v)) walk(item, `${path}.${k}`);
-  };
-  for (const key of ["layers", "steps"]) if (key in doc) walk(doc[key], key);
-  out.set("output", doc.output as Matrix);
-  return out;
+  return traceLeaves(doc, (v) => (v instanceof Matrix ? v : undefined));
 }
 
 /** A trace path as a student would name it: `scores` for the homework's one layer and head. */

@@ -5,6 +5,7 @@ import { UserError } from "./errors.js";
 import { canonicalKey, inputsFromDocument, toMatrix } from "./inputs.js";
 import { describe } from "./matrix-value.js";
 import type { Loaded } from "./read.js";
+import { traceLeaves } from "./trace-paths.js";
 
 /** What an answer file holds: the inputs it used (if any) and the matrices it computed. */
 export interface Answer {
@@ -93,15 +94,9 @@ function fromTraceDocument(doc: Record<string, unknown>, file: string, forced?: 
     );
   }
   const { inputs } = inputsFromDocument(doc, file);
-  const computed = new Map<string, Matrix>();
-  const walk = (v: unknown, path: string): void => {
-    if (isRows(v)) computed.set(path, toMatrix(v, path, file, false));
-    else if (Array.isArray(v)) v.forEach((item, i) => walk(item, `${path}[${i}]`));
-    else if (v !== null && typeof v === "object") {
-      for (const [k, item] of Object.entries(v)) walk(item, path ? `${path}.${k}` : k);
-    }
-  };
-  for (const key of ["layers", "steps", "output"]) if (key in doc) walk(doc[key], key);
+  const computed = traceLeaves(doc, (v, path) =>
+    isRows(v) ? toMatrix(v, path, file, false) : undefined,
+  );
   const config = (doc.config ?? {}) as Record<string, unknown>;
   const stated: Answer["stated"] = {};
   for (const k of ["seq", "emb", "dmodel", "heads", "layers", "ffn", "src"] as const) {
