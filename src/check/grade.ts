@@ -47,7 +47,7 @@ export interface Grade {
  * Recomputes what the answer should be, from its own inputs and the rest from the seed, then
  * compares every matrix it holds; when the output is wrong, replays each known mistake.
  */
-export function grade(answer: Answer, o: GradeOptions): Grade {
+export async function grade(answer: Answer, o: GradeOptions): Promise<Grade> {
   const { file, command } = answer;
   const output = answer.computed.get("output");
   if (!output) throw new UserError(`${file}: has no output to check (name it "output")`);
@@ -62,7 +62,7 @@ export function grade(answer: Answer, o: GradeOptions): Grade {
     else flags.emb ??= output.cols;
   }
   const dims = resolveDims(command, answer.inputs, file, flags, cross);
-  const inputs = completeAnswerInputs(answer, dims, cross, o);
+  const inputs = await completeAnswerInputs(answer, dims, cross, o);
 
   const reference = run(command, inputs, dims, { keep: true, cross, causal });
   const config = { command, ...dims, rng: o.rng, seed: o.seed ?? "", cross, causal };
@@ -99,7 +99,12 @@ function hasInputs(i: Inputs): boolean {
   return Object.keys(i.globals).length > 0 || i.layers.some((l) => Object.keys(l).length > 0);
 }
 
-function completeAnswerInputs(answer: Answer, dims: Dims, cross: boolean, o: GradeOptions): Inputs {
+async function completeAnswerInputs(
+  answer: Answer,
+  dims: Dims,
+  cross: boolean,
+  o: GradeOptions,
+): Promise<Inputs> {
   if (o.seed === undefined) {
     const missing = drawOrder(answer.command, dims.layers, cross)
       .filter((s) => !getSlot(answer.inputs, s))
@@ -110,7 +115,7 @@ function completeAnswerInputs(answer: Answer, dims: Dims, cross: boolean, o: Gra
       );
     }
   }
-  const normals = makeNormals(o.rng, o.seed ?? 0);
+  const normals = await makeNormals(o.rng, o.seed ?? 0);
   return completeInputs(answer.command, dims, cross, answer.inputs, normals, true);
 }
 

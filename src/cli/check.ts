@@ -1,18 +1,10 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { DEFAULT_TOLERANCE } from "../check/compare.js";
-import { grade } from "../check/grade.js";
-import { readAnswer } from "../io/answer.js";
-import type { DimFlags } from "../io/dims.js";
-import { UserError } from "../io/errors.js";
-import { readInput } from "../io/read.js";
 import type { Command as ModelCommand } from "../model/inputs.js";
-import type { Result } from "../render/check.js";
 import { RNG_NAMES } from "../rng/normals.js";
-import { addDimensionOptions, type CommonOptions, paintFor, resolveSeed } from "./options.js";
-import { EXIT, outcome } from "./outcome.js";
-import { writeOut } from "./output.js";
+import { addDimensionOptions, type CommonOptions } from "./options.js";
 
-interface CheckOptions extends CommonOptions {
+export interface CheckOptions extends CommonOptions {
   rtol: number;
   atol: number;
   against?: ModelCommand;
@@ -84,50 +76,7 @@ Examples:
   $ transformer-lab check --against attention qkv.json      {"q": …, "k": …, "v": …, "output": …}`,
     )
     .action(async (files: string[], o: CheckOptions) => {
-      const seed = o.seed === undefined ? undefined : resolveSeed(o.rng, o.seed);
-      const { seq, emb, dmodel, heads, layers, ffn, src } = o;
-      const flags = Object.fromEntries(
-        Object.entries({ seq, emb, dmodel, heads, layers, ffn, src }).filter(
-          ([, v]) => v !== undefined,
-        ),
-      ) as DimFlags;
-      const tol = { rtol: o.rtol, atol: o.atol };
-      const results: Result[] = [];
-      for (const file of files) {
-        try {
-          const answer = readAnswer(await readInput(file), o.against);
-          results.push({
-            file: answer.file,
-            grade: grade(answer, {
-              tolerance: tol,
-              flags,
-              rng: o.rng,
-              seed,
-              cross: o.cross,
-              causal: o.causal,
-            }),
-          });
-        } catch (e) {
-          if (!(e instanceof UserError) || files.length === 1) throw e;
-          process.stderr.write(`transformer-lab: error: ${e.message}\n`);
-          results.push({ file, error: e.message });
-        }
-      }
-      const render = await import("../render/check.js");
-      if (o.json) {
-        const { jsonText } = await import("../render/json.js");
-        const config = { rtol: tol.rtol, atol: tol.atol, rng: o.rng, seed: seed ?? null };
-        await writeOut([`${jsonText(render.checkDocument(results, config))}\n`]);
-      } else {
-        const paint = await paintFor(o.color);
-        const text =
-          results.length === 1 && "grade" in results[0]
-            ? render.gradeText(results[0].grade, tol, paint)
-            : await render.batchText(results, paint);
-        await writeOut([text]);
-      }
-      const errors = results.some((r) => "error" in r);
-      const wrong = results.some((r) => "grade" in r && !r.grade.pass);
-      outcome.code = errors ? EXIT.usage : wrong ? EXIT.wrongAnswer : EXIT.ok;
+      const { runCheck } = await import("./check-run.js");
+      await runCheck(files, o);
     });
 }

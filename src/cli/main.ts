@@ -1,4 +1,3 @@
-import { readFileSync } from "node:fs";
 import { Command, CommanderError } from "commander";
 import { UserError } from "../io/errors.js";
 import { attentionCommand } from "./attention.js";
@@ -9,19 +8,21 @@ import { explainCommand } from "./explain.js";
 import { EXIT, outcome } from "./outcome.js";
 import { watchStdout } from "./output.js";
 
+/** package.json's version, written in by the build (scripts/build.mjs). */
+declare const __VERSION__: string;
+
 /** commander's own usage errors, as one line in our form: `transformer-lab: error: …`. */
 function outputError(message: string, write: (s: string) => void): void {
   write(`transformer-lab: ${message.trimEnd().replace(/\n\(Did you mean/, " (did you mean")}\n`);
 }
 
 function program(): Command {
-  const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8"));
   const p = new Command("transformer-lab")
     .description(
       "Compute, show and check a Transformer layer by hand: every intermediate matrix with its\n" +
         "formula and shape, reproducible numpy seeds, and grading of homework answers.",
     )
-    .version(pkg.version)
+    .version(__VERSION__)
     .exitOverride()
     .configureOutput({ outputError })
     .showSuggestionAfterError();

@@ -47,7 +47,7 @@ export async function runModelCommand(command: ModelCommand, o: ModelOptions): P
     );
   }
   const seed = resolveSeed(o.rng, o.seed);
-  const inputs = completeInputs(command, dims, cross, supplied, makeNormals(o.rng, seed));
+  const inputs = completeInputs(command, dims, cross, supplied, await makeNormals(o.rng, seed));
   const quiet = o.quiet === true;
   const trace = run(command, inputs, dims, { keep: !quiet, cross, causal: o.causal });
   const config: RunConfig = {

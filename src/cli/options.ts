@@ -1,4 +1,3 @@
-import { randomInt } from "node:crypto";
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { UserError } from "../io/errors.js";
 import { RNG_NAMES, type RngName } from "../rng/normals.js";
@@ -91,7 +90,7 @@ function precision(v: string): number {
  * seed is an integer 0 … 2³²−1; seedrandom takes any text (a whole number reads as a number).
  */
 export function resolveSeed(rng: RngName, seed: string | undefined): number | string {
-  if (seed === undefined) return randomInt(0, 2 ** 32);
+  if (seed === undefined) return Math.floor(Math.random() * 2 ** 32); // a seed to report, not a secret
   const n = Number(seed);
   const integer = /^\d+$/.test(seed) && Number.isSafeInteger(n);
   if (rng === "numpy" && (!integer || n > 0xffffffff)) {

@@ -1,4 +1,3 @@
-import seedrandom from "seedrandom";
 import { MT19937 } from "./mt19937.js";
 
 /** A source of standard normal draws; `fill` writes the next `out.length` draws in order. */
@@ -54,12 +53,16 @@ export function numpyNormals(seed: number): Normals {
   return new PolarNormals("numpy", () => mt.nextDouble());
 }
 
-/** The `seedrandom` package (ARC4) seeded with the seed's text; normals by the same polar method. */
-export function seedrandomNormals(seed: string | number): Normals {
+/**
+ * The `seedrandom` package (ARC4) seeded with the seed's text; normals by the same polar method.
+ * Loaded on use: it requires node:crypto as it loads, which numpy runs need not pay for.
+ */
+export async function seedrandomNormals(seed: string | number): Promise<Normals> {
+  const { default: seedrandom } = await import("seedrandom");
   const prng = seedrandom(String(seed));
   return new PolarNormals("seedrandom", () => prng.double());
 }
 
-export function makeNormals(rng: RngName, seed: string | number): Normals {
+export async function makeNormals(rng: RngName, seed: string | number): Promise<Normals> {
   return rng === "numpy" ? numpyNormals(Number(seed)) : seedrandomNormals(seed);
 }
