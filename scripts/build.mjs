@@ -1,25 +1,40 @@
-// Builds the CLI: one ES module for start-up (commander and the model bundled together, since
-// loading dozens of small files costs more than the homework's whole computation), plus chunks
-// for what only some commands load (the pretty renderer, chalk, cli-table3, the numpy readers).
-// Type-checking is tsc's job (npm run lint); this only bundles.
+// Builds dist/ with esbuild (type-checking is tsc's job, in npm run lint):
+//   dist/cli.js            the CLI: one ES module at start-up — commander and the model bundled
+//                          together, since loading dozens of small files costs more than the
+//                          homework's whole computation — plus dist/chunks/ for what only some
+//                          commands load (the pretty renderer, chalk, cli-table3, numpy readers)
+//   dist/matmul-worker.js  the second thread of large products (src/math/matmul-parallel.ts)
+//   dist/lib.js            the library, for scripts and bench/bench.mjs
 import { readFileSync, rmSync } from "node:fs";
 import { build } from "esbuild";
 
-rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
-await build({
-  entryPoints: { cli: "src/cli/main.ts", lib: "src/index.ts" },
-  outdir: "dist",
+const common = {
   bundle: true,
-  splitting: true,
   format: "esm",
   platform: "node",
   target: "node20",
   minifySyntax: true,
-  chunkNames: "chunks/[name]-[hash]",
+  minifyWhitespace: true,
   // commander and cli-table3 are CommonJS: inside an ES module they need a `require`.
   banner: {
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
   },
   define: { __VERSION__: JSON.stringify(JSON.parse(readFileSync("package.json", "utf8")).version) },
   logLevel: "warning",
-});
+};
+
+rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
+await Promise.all([
+  build({
+    ...common,
+    entryPoints: { cli: "src/cli/main.ts" },
+    outdir: "dist",
+    splitting: true,
+    chunkNames: "chunks/[name]-[hash]",
+  }),
+  build({
+    ...common,
+    entryPoints: { "matmul-worker": "src/math/matmul-worker.ts", lib: "src/index.ts" },
+    outdir: "dist",
+  }),
+]);

@@ -4,6 +4,8 @@ import type { DimFlags } from "../io/dims.js";
 import { UserError } from "../io/errors.js";
 import { readInput } from "../io/read.js";
 import type { Result } from "../render/check.js";
+import * as render from "../render/check.js";
+import { jsonText } from "../render/json.js";
 import type { CheckOptions } from "./check.js";
 import { paintFor, resolveSeed } from "./options.js";
 import { EXIT, outcome } from "./outcome.js";
@@ -40,9 +42,7 @@ export async function runCheck(files: string[], o: CheckOptions): Promise<void> 
       results.push({ file, error: e.message });
     }
   }
-  const render = await import("../render/check.js");
   if (o.json) {
-    const { jsonText } = await import("../render/json.js");
     const config = { rtol: tol.rtol, atol: tol.atol, rng: o.rng, seed: seed ?? null };
     await writeOut([`${jsonText(render.checkDocument(results, config))}\n`]);
   } else {

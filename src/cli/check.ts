@@ -2,6 +2,7 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { DEFAULT_TOLERANCE } from "../check/compare.js";
 import type { Command as ModelCommand } from "../model/inputs.js";
 import { RNG_NAMES } from "../rng/normals.js";
+import { runCheck } from "./check-run.js";
 import { addDimensionOptions, type CommonOptions } from "./options.js";
 
 export interface CheckOptions extends CommonOptions {
@@ -76,7 +77,6 @@ Examples:
   $ transformer-lab check --against attention qkv.json      {"q": …, "k": …, "v": …, "output": …}`,
     )
     .action(async (files: string[], o: CheckOptions) => {
-      const { runCheck } = await import("./check-run.js");
       await runCheck(files, o);
     });
 }

@@ -1,6 +1,6 @@
 import { Argument, Command } from "commander";
 import { resolveDims } from "../io/dims.js";
-import { TOPICS, type Topic } from "../render/explain.js";
+import { explainText, TOPICS, type Topic } from "../render/explain.js";
 import { addDimensionOptions, type CommonOptions, paintFor } from "./options.js";
 import { writeOut } from "./output.js";
 
@@ -40,7 +40,6 @@ Examples:
         flags,
         command === "decode",
       );
-      const { explainText } = await import("../render/explain.js");
       await writeOut([explainText(topic, dims, await paintFor(o.color))]);
     });
 }

@@ -1,5 +1,6 @@
 import { Command, CommanderError } from "commander";
 import { UserError } from "../io/errors.js";
+import { enableParallelMatmul } from "../math/matmul-parallel.js";
 import { attentionCommand } from "./attention.js";
 import { checkCommand } from "./check.js";
 import { decodeCommand } from "./decode.js";
@@ -68,4 +69,6 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// Large products may use a second core; the worker file sits beside this bundle.
+enableParallelMatmul(new URL("./matmul-worker.js", import.meta.url));
 process.exitCode = await main(process.argv);

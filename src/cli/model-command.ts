@@ -4,7 +4,8 @@ import { inputsFromDocument } from "../io/inputs.js";
 import { readInput } from "../io/read.js";
 import type { GlobalKey, Inputs, Command as ModelCommand } from "../model/inputs.js";
 import { run } from "../model/run.js";
-import type { RunConfig } from "../render/document.js";
+import { type RunConfig, runDocument } from "../render/document.js";
+import { jsonChunks } from "../render/json.js";
 import { completeInputs } from "../rng/draw.js";
 import { makeNormals } from "../rng/normals.js";
 import { type CommonOptions, paintFor, resolveSeed } from "./options.js";
@@ -60,10 +61,6 @@ export async function runModelCommand(command: ModelCommand, o: ModelOptions): P
     input: o.input ? fileName(o.input) : undefined,
   };
   if (o.json) {
-    const [{ jsonChunks }, { runDocument }] = await Promise.all([
-      import("../render/json.js"),
-      import("../render/document.js"),
-    ]);
     await writeOut(withNewline(jsonChunks(runDocument(config, inputs, trace, quiet))));
     return;
   }

@@ -1,4 +1,3 @@
-import { totalmem } from "node:os";
 import type { Dims } from "../model/config.js";
 import {
   type Axis,
@@ -163,5 +162,5 @@ export function assertFits(
 }
 
 function memoryLimit(): number {
-  return totalmem() / 2;
+  return process.getBuiltinModule("node:os").totalmem() / 2;
 }

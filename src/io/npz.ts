@@ -1,4 +1,3 @@
-import { unzipSync } from "fflate";
 import type { Matrix } from "../math/matrix.js";
 import { UserError } from "./errors.js";
 import { readNpy } from "./npy.js";
@@ -7,7 +6,8 @@ import { readNpy } from "./npy.js";
  * Reads a numpy `.npz` archive (`np.savez` or `np.savez_compressed`): a zip of `.npy` files,
  * one per keyword. Returns the matrices by key (`np.savez("a.npz", x=…)` gives key "x").
  */
-export function readNpz(bytes: Uint8Array, file: string): Record<string, Matrix> {
+export async function readNpz(bytes: Uint8Array, file: string): Promise<Record<string, Matrix>> {
+  const { unzipSync } = await import("fflate"); // loaded only for .npz files
   let entries: Record<string, Uint8Array>;
   try {
     entries = unzipSync(bytes);

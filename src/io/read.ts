@@ -1,6 +1,8 @@
 import { readFile } from "node:fs/promises";
 import { UserError } from "./errors.js";
 import { parseJson } from "./json-text.js";
+import { readNpy } from "./npy.js";
+import { readNpz } from "./npz.js";
 
 /** What a file held: a JSON value, or matrices from numpy files (already Matrix values). */
 export interface Loaded {
@@ -17,14 +19,8 @@ export async function readInput(path: string): Promise<Loaded> {
   const bytes = path === STDIN ? await readStdin() : await readPath(path);
   if (bytes.length === 0)
     throw new UserError(`${file} is empty, expected a JSON document or a numpy file`);
-  if (isNpy(bytes)) {
-    const { readNpy } = await import("./npy.js");
-    return { file, value: readNpy(bytes, file) };
-  }
-  if (bytes[0] === 0x50 && bytes[1] === 0x4b) {
-    const { readNpz } = await import("./npz.js");
-    return { file, value: readNpz(bytes, file) };
-  }
+  if (isNpy(bytes)) return { file, value: readNpy(bytes, file) };
+  if (bytes[0] === 0x50 && bytes[1] === 0x4b) return { file, value: await readNpz(bytes, file) };
   return { file, value: parseJson(new TextDecoder("utf-8").decode(bytes), file) };
 }
 

@@ -4,12 +4,16 @@
  */
 const N = 624;
 const M = 397;
-const UPPER = 0x80000000;
+// The state is kept as signed 32-bit integers (the same bits): values of 2³¹ and above in a
+// Uint32Array are not V8 small integers, and the twist would run on heap doubles.
+const UPPER = 0x80000000 | 0;
 const LOWER = 0x7fffffff;
-const MATRIX_A = 0x9908b0df;
+const MATRIX_A = 0x9908b0df | 0;
+const TEMPER_B = 0x9d2c5680 | 0;
+const TEMPER_C = 0xefc60000 | 0;
 
 export class MT19937 {
-  private readonly mt = new Uint32Array(N);
+  private readonly mt = new Int32Array(N);
   private index = N;
 
   /** init_genrand(s): numpy's `np.random.seed(s)` for an integer 0 ≤ s < 2³². */
@@ -18,10 +22,10 @@ export class MT19937 {
       throw new RangeError(`MT19937 seed must be an integer in 0…2³²−1, got ${seed}`);
     }
     const mt = this.mt;
-    mt[0] = seed >>> 0;
+    mt[0] = seed | 0;
     for (let i = 1; i < N; i++) {
       const prev = mt[i - 1] ^ (mt[i - 1] >>> 30);
-      mt[i] = (Math.imul(1812433253, prev) + i) >>> 0;
+      mt[i] = (Math.imul(1812433253, prev) + i) | 0;
     }
   }
 
@@ -30,14 +34,14 @@ export class MT19937 {
     let k = 0;
     for (; k < N - M; k++) {
       const y = (mt[k] & UPPER) | (mt[k + 1] & LOWER);
-      mt[k] = mt[k + M] ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
+      mt[k] = mt[k + M] ^ (y >>> 1) ^ (-(y & 1) & MATRIX_A);
     }
     for (; k < N - 1; k++) {
       const y = (mt[k] & UPPER) | (mt[k + 1] & LOWER);
-      mt[k] = mt[k + M - N] ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
+      mt[k] = mt[k + M - N] ^ (y >>> 1) ^ (-(y & 1) & MATRIX_A);
     }
     const y = (mt[N - 1] & UPPER) | (mt[0] & LOWER);
-    mt[N - 1] = mt[M - 1] ^ (y >>> 1) ^ (y & 1 ? MATRIX_A : 0);
+    mt[N - 1] = mt[M - 1] ^ (y >>> 1) ^ (-(y & 1) & MATRIX_A);
     this.index = 0;
   }
 
@@ -46,8 +50,8 @@ export class MT19937 {
     if (this.index >= N) this.twist();
     let y = this.mt[this.index++];
     y ^= y >>> 11;
-    y ^= (y << 7) & 0x9d2c5680;
-    y ^= (y << 15) & 0xefc60000;
+    y ^= (y << 7) & TEMPER_B;
+    y ^= (y << 15) & TEMPER_C;
     y ^= y >>> 18;
     return y >>> 0;
   }
@@ -57,5 +61,32 @@ export class MT19937 {
     const a = this.nextUint32() >>> 5;
     const b = this.nextUint32() >>> 6;
     return (a * 67108864 + b) / 9007199254740992;
+  }
+
+  /** `out.length` doubles as nextDouble gives them, in one tight loop (the tempering inlined). */
+  fillDoubles(out: Float64Array): void {
+    const mt = this.mt;
+    let index = this.index;
+    for (let i = 0; i < out.length; i++) {
+      if (index >= N - 1) {
+        // the two words of this double may straddle a twist: take them one at a time
+        this.index = index;
+        out[i] = this.nextDouble();
+        index = this.index;
+        continue;
+      }
+      let a = mt[index++];
+      a ^= a >>> 11;
+      a ^= (a << 7) & TEMPER_B;
+      a ^= (a << 15) & TEMPER_C;
+      a ^= a >>> 18;
+      let b = mt[index++];
+      b ^= b >>> 11;
+      b ^= (b << 7) & TEMPER_B;
+      b ^= (b << 15) & TEMPER_C;
+      b ^= b >>> 18;
+      out[i] = ((a >>> 5) * 67108864 + (b >>> 6)) / 9007199254740992;
+    }
+    this.index = index;
   }
 }

@@ -47,10 +47,55 @@ class PolarNormals implements Normals {
   }
 }
 
-/** numpy's `np.random.seed(seed)` followed by `np.random.randn(...)` calls. */
+/**
+ * numpy's `np.random.seed(seed)` followed by `np.random.randn(...)` calls: the same polar method
+ * as PolarNormals, run over uniforms drawn in batches (millions of draws must not dominate).
+ * Batching changes nothing in the sequence: the generator is this object's alone.
+ */
+class NumpyNormals implements Normals {
+  readonly name = "numpy";
+  private readonly mt: MT19937;
+  private readonly uniforms = new Float64Array(2048);
+  private next = this.uniforms.length;
+  private spare = 0;
+  private hasSpare = false;
+
+  constructor(seed: number) {
+    this.mt = new MT19937(seed);
+  }
+
+  fill(out: Float64Array): void {
+    const u = this.uniforms;
+    let i = 0;
+    if (this.hasSpare && out.length > 0) {
+      out[i++] = this.spare;
+      this.hasSpare = false;
+    }
+    let next = this.next;
+    while (i < out.length) {
+      if (next === u.length) {
+        this.mt.fillDoubles(u);
+        next = 0;
+      }
+      const x1 = 2 * u[next] - 1;
+      const x2 = 2 * u[next + 1] - 1;
+      next += 2;
+      const r2 = x1 * x1 + x2 * x2;
+      if (r2 >= 1 || r2 === 0) continue;
+      const f = Math.sqrt((-2 * Math.log(r2)) / r2);
+      out[i++] = f * x2;
+      if (i < out.length) out[i++] = f * x1;
+      else {
+        this.spare = f * x1;
+        this.hasSpare = true;
+      }
+    }
+    this.next = next;
+  }
+}
+
 export function numpyNormals(seed: number): Normals {
-  const mt = new MT19937(seed);
-  return new PolarNormals("numpy", () => mt.nextDouble());
+  return new NumpyNormals(seed);
 }
 
 /**

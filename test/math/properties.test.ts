@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { layerNorm } from "../../src/math/layer-norm.js";
-import { matmul } from "../../src/math/matmul.js";
+import { matmul, matmulRows } from "../../src/math/matmul.js";
 import { add, Matrix, transpose } from "../../src/math/matrix.js";
 import { softmax } from "../../src/math/softmax.js";
 import { attention } from "../../src/model/attention.js";
@@ -90,6 +90,62 @@ describe("matmul", () => {
         },
       ),
     );
+  });
+
+  it("agrees with the textbook loop on the blocked path: ragged edges, several 256-deep passes", () => {
+    const textbook = (a: Matrix, b: Matrix) => {
+      const c = new Matrix(a.rows, b.cols);
+      for (let i = 0; i < a.rows; i++)
+        for (let j = 0; j < b.cols; j++) {
+          let s = 0;
+          for (let p = 0; p < a.cols; p++) s += a.get(i, p) * b.get(p, j);
+          c.data[i * b.cols + j] = s;
+        }
+      return c;
+    };
+    for (const [n, k, m] of [
+      [33, 40, 35],
+      [1, 700, 61],
+      [67, 257, 5],
+      [4, 1024, 4],
+      [130, 513, 131],
+      [31, 33, 32],
+    ]) {
+      const a = new Matrix(
+        n,
+        k,
+        Float64Array.from({ length: n * k }, (_, i) => Math.sin(i * 0.37) * 3),
+      );
+      const b = new Matrix(
+        k,
+        m,
+        Float64Array.from({ length: k * m }, (_, i) => Math.cos(i * 0.11)),
+      );
+      const got = matmul(a, b);
+      const want = textbook(a, b);
+      const worst = Math.max(
+        ...got.data.map((x, i) => Math.abs(x - want.data[i]) / Math.max(1, Math.abs(want.data[i]))),
+      );
+      expect(worst, `${n}×${k}·${k}×${m}`).toBeLessThan(1e-12);
+    }
+  });
+
+  it("matmulRows computes exactly the rows asked for", () => {
+    const a = new Matrix(
+      9,
+      300,
+      Float64Array.from({ length: 2700 }, (_, i) => (i % 17) - 8),
+    );
+    const b = new Matrix(
+      300,
+      7,
+      Float64Array.from({ length: 2100 }, (_, i) => (i % 5) - 2),
+    );
+    const whole = matmul(a, b);
+    const c = new Float64Array(9 * 7);
+    matmulRows(a.data, b.data, c, 9, 300, 7, 2, 7);
+    for (let i = 0; i < 9; i++)
+      for (let j = 0; j < 7; j++) expect(c[i * 7 + j]).toBe(i >= 2 && i < 7 ? whole.get(i, j) : 0);
   });
 
   it("names both shapes when they do not fit", () => {

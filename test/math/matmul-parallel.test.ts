@@ -1,0 +1,34 @@
+import { availableParallelism } from "node:os";
+import { describe, expect, it } from "vitest";
+import { ROOT } from "../helpers.js";
+
+// The second thread runs the built worker, so this test uses the build (npm test builds first).
+const lib = await import(`${ROOT}dist/lib.js`);
+
+describe("matmul on two threads", () => {
+  it("gives the very same bits as one thread, for products above the threshold with ragged edges", () => {
+    const shapes = [
+      [64, 1024, 257],
+      [130, 769, 515],
+      [17, 2048, 2000],
+    ];
+    const products = shapes.map(([n, k, m]) => {
+      expect(n * k * m).toBeGreaterThanOrEqual(lib.MIN_WORK);
+      const a = new lib.Matrix(n, k);
+      const b = new lib.Matrix(k, m);
+      lib.numpyNormals(n).fill(a.data);
+      lib.numpyNormals(m).fill(b.data);
+      const one = new Float64Array(n * m);
+      lib.matmulRows(a.data, b.data, one, n, k, m, 0, n);
+      return { a, b, one };
+    });
+    lib.enableParallelMatmul(new URL(`file://${ROOT}dist/matmul-worker.js`));
+    const before = lib.parallelProducts.count;
+    for (const { a, b, one } of products) {
+      const two = lib.matmul(a, b);
+      expect(two.data.every((x: number, i: number) => x === one[i])).toBe(true);
+    }
+    if (availableParallelism() >= 2)
+      expect(lib.parallelProducts.count - before).toBe(products.length);
+  });
+});
