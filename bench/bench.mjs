@@ -101,19 +101,27 @@ const bert = { seq: 128, emb: 768, dmodel: 64, heads: 12, layers: 1, ffn: 3072, 
   const inputs = lib.completeInputs("encode", bert, false, { globals: {}, layers: [] }, normals);
   const drawMs = performance.now() - t0;
   const count = 128 * 768 + 4 * 768 * 768 + 2 * 768 * 3072;
-  const times = [];
-  for (let i = 0; i < 5; i++) {
-    const t = performance.now();
-    lib.run("encode", inputs, bert, { keep: false });
-    times.push(performance.now() - t);
-  }
+  const layerMs = () => {
+    const times = [];
+    for (let i = 0; i < 5; i++) {
+      const t = performance.now();
+      lib.run("encode", inputs, bert, { keep: false });
+      times.push(performance.now() - t);
+    }
+    return median(times);
+  };
   const { seq: n, emb: e, ffn: f } = bert;
   const hd = bert.heads * bert.dmodel;
   const flops = 2 * n * e * hd * 4 + 2 * n * n * hd * 2 + 2 * n * e * f * 2;
-  const ms = median(times);
+  const rate = (ms) => `${ms.toFixed(1)} ms = ${(flops / ms / 1e6).toFixed(2)} GFLOP/s`;
+  const oneThread = layerMs();
+  lib.enableParallelMatmul(new URL("../dist/matmul-worker.js", import.meta.url));
+  const twoThreads = layerMs();
+  lib.setParallelMatmul(undefined);
   console.log(
-    `   compute of one layer, in process                 ${ms.toFixed(1)} ms = ${(flops / ms / 1e6).toFixed(2)} GFLOP/s (${(flops / 1e9).toFixed(2)} GFLOP)`,
+    `   compute of one layer (${(flops / 1e9).toFixed(2)} GFLOP), in process, one thread   ${rate(oneThread)}`,
   );
+  console.log(`   the same on two threads                           ${rate(twoThreads)}`);
   console.log(
     `   drawing ${(count / 1e6).toFixed(2)} M numpy normals                     ${drawMs.toFixed(1)} ms = ${(count / drawMs / 1e3).toFixed(1)} M/s`,
   );

@@ -33,9 +33,12 @@ export function enableParallelMatmul(workerUrl: URL): void {
     if (!h) return false;
     const split = Math.round(n / 8) * 4; // the main thread's rows: [0, split)
     const rows = n - split;
-    const a = shared(A.subarray(split * k)); // (rows, k)
-    const b = shared(B); //                     (k, m)
-    const c = new Float64Array(new SharedArrayBuffer(rows * m * 8)); // (rows, m)
+    const a = scratch(0, rows * k); // (rows, k): A's bottom rows
+    const b = scratch(1, k * m); //    (k, m)
+    const c = scratch(2, rows * m); // (rows, m): C's bottom rows
+    a.set(A.subarray(split * k));
+    b.set(B);
+    c.fill(0);
     h.port.postMessage({ A: a.buffer, B: b.buffer, C: c.buffer, n: rows, k, m });
     Atomics.store(h.ctl, 0, TASK);
     Atomics.notify(h.ctl, 0);
@@ -51,10 +54,16 @@ export function enableParallelMatmul(workerUrl: URL): void {
   });
 }
 
-function shared(x: Float64Array): Float64Array {
-  const s = new Float64Array(new SharedArrayBuffer(x.length * 8));
-  s.set(x);
-  return s;
+/**
+ * Shared buffers reused from product to product (grown when too small): a new one per product
+ * would leave the garbage collector hundreds of megabytes behind at seq 2048.
+ */
+const buffers: SharedArrayBuffer[] = [];
+
+function scratch(slot: number, length: number): Float64Array {
+  if (!buffers[slot] || buffers[slot].byteLength < length * 8)
+    buffers[slot] = new SharedArrayBuffer(length * 8);
+  return new Float64Array(buffers[slot], 0, length);
 }
 
 /** The worker, started on first use; null once it could not be (then everything stays on one thread). */

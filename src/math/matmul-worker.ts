@@ -15,7 +15,8 @@ for (;;) {
     const task = receiveMessageOnPort(port)?.message;
     if (!task) throw new Error("a task was signalled but none was posted");
     const { A, B, C, n, k, m } = task;
-    matmulRows(new Float64Array(A), new Float64Array(B), new Float64Array(C), n, k, m, 0, n);
+    const view = (b: SharedArrayBuffer, length: number) => new Float64Array(b, 0, length);
+    matmulRows(view(A, n * k), view(B, k * m), view(C, n * m), n, k, m, 0, n);
     Atomics.store(ctl, 0, DONE);
   } catch {
     Atomics.store(ctl, 0, FAILED);
