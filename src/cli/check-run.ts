@@ -1,25 +1,19 @@
 import { grade } from "../check/grade.js";
 import { readAnswer } from "../io/answer.js";
-import type { DimFlags } from "../io/dims.js";
 import { UserError } from "../io/errors.js";
 import { readInput } from "../io/read.js";
 import type { Result } from "../render/check.js";
 import * as render from "../render/check.js";
 import { jsonText } from "../render/json.js";
 import type { CheckOptions } from "./check.js";
-import { paintFor, resolveSeed } from "./options.js";
+import { dimFlags, paintFor, resolveSeed } from "./options.js";
 import { EXIT, outcome } from "./outcome.js";
 import { writeOut } from "./output.js";
 
 /** Grades every answer; a file that cannot be read is a result of its own when there are several. */
 export async function runCheck(files: string[], o: CheckOptions): Promise<void> {
   const seed = o.seed === undefined ? undefined : resolveSeed(o.rng, o.seed);
-  const { seq, emb, dmodel, heads, layers, ffn, src } = o;
-  const flags = Object.fromEntries(
-    Object.entries({ seq, emb, dmodel, heads, layers, ffn, src }).filter(
-      ([, v]) => v !== undefined,
-    ),
-  ) as DimFlags;
+  const flags = dimFlags(o);
   const tol = { rtol: o.rtol, atol: o.atol };
   const results: Result[] = [];
   for (const file of files) {

@@ -1,7 +1,7 @@
 import { Argument, Command } from "commander";
 import { resolveDims } from "../io/dims.js";
 import { explainText, TOPICS, type Topic } from "../render/explain.js";
-import { addDimensionOptions, type CommonOptions, paintFor } from "./options.js";
+import { addDimensionOptions, type CommonOptions, dimFlags, paintFor } from "./options.js";
 import { writeOut } from "./output.js";
 
 export function explainCommand(): Command {
@@ -12,7 +12,7 @@ export function explainCommand(): Command {
         "'explain decoder' answers the homework's Question 3: how a decoder differs.",
     )
     .addArgument(new Argument("[topic]", "what to explain").choices(TOPICS).default("encoder"));
-  addDimensionOptions(cmd, ["src", "emb", "heads", "layers", "ffn"]);
+  addDimensionOptions(cmd, ["src", "emb", "heads", "ffn"]);
   return cmd
     .option("--no-color", "no colour (also: NO_COLOR=1)")
     .addHelpText(
@@ -27,17 +27,11 @@ Examples:
     .action(async (topic: Topic, o: CommonOptions) => {
       const command =
         topic === "decoder" ? "decode" : topic === "attention" ? "attention" : "encode";
-      const { seq, emb, dmodel, heads, layers, ffn, src } = o;
-      const flags = Object.fromEntries(
-        Object.entries({ seq, emb, dmodel, heads, layers, ffn, src }).filter(
-          ([, v]) => v !== undefined,
-        ),
-      );
       const dims = resolveDims(
         command,
         { globals: {}, layers: [] },
         "",
-        flags,
+        dimFlags(o),
         command === "decode",
       );
       await writeOut([explainText(topic, dims, await paintFor(o.color))]);

@@ -1,4 +1,4 @@
-import { type DimFlags, resolveDims } from "../io/dims.js";
+import { resolveDims } from "../io/dims.js";
 import { UserError } from "../io/errors.js";
 import { inputsFromDocument } from "../io/inputs.js";
 import { readInput } from "../io/read.js";
@@ -8,7 +8,7 @@ import { type RunConfig, runDocument } from "../render/document.js";
 import { jsonChunks } from "../render/json.js";
 import { completeInputs } from "../rng/draw.js";
 import { makeNormals } from "../rng/normals.js";
-import { type CommonOptions, paintFor, resolveSeed } from "./options.js";
+import { type CommonOptions, dimFlags, paintFor, resolveSeed } from "./options.js";
 import { writeOut } from "./output.js";
 
 export interface ModelOptions extends CommonOptions {
@@ -32,15 +32,7 @@ export async function runModelCommand(command: ModelCommand, o: ModelOptions): P
         SINGLE[command],
       ).inputs
     : { globals: {}, layers: [] };
-  const flags: DimFlags = pickDefined({
-    seq: o.seq,
-    emb: o.emb,
-    dmodel: o.dmodel,
-    heads: o.heads,
-    layers: o.layers,
-    ffn: o.ffn,
-    src: o.src,
-  });
+  const flags = dimFlags(o);
   const dims = resolveDims(command, supplied, o.input ? fileName(o.input) : "", flags, cross);
   if (command === "attention" && o.causal && dims.seq !== dims.src) {
     throw new UserError(
@@ -90,8 +82,4 @@ const SINGLE: Record<ModelCommand, GlobalKey | undefined> = {
 
 function fileName(input: string): string {
   return input === "-" ? "<stdin>" : input;
-}
-
-function pickDefined<T extends object>(o: T): Partial<T> {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -1,4 +1,5 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
+import type { DimFlags } from "../io/dims.js";
 import { UserError } from "../io/errors.js";
 import { RNG_NAMES, type RngName } from "../rng/normals.js";
 
@@ -49,6 +50,15 @@ export function addDimensionOptions(
   if (which.includes("ffn"))
     cmd.option("--ffn <n>", "feed-forward inner width (default: 4·emb)", dim("--ffn"));
   return cmd;
+}
+
+/** The dimension flags the user gave (an absent one stays absent, so matrices may fix it). */
+export function dimFlags(o: CommonOptions): DimFlags {
+  const { seq, emb, dmodel, heads, layers, ffn, src } = o;
+  const given = Object.entries({ seq, emb, dmodel, heads, layers, ffn, src }).filter(
+    ([, v]) => v !== undefined,
+  );
+  return Object.fromEntries(given) as DimFlags;
 }
 
 export function addRunOptions(cmd: Command): Command {
