@@ -1,8 +1,12 @@
-/** Writes chunks of text to stdout in blocks, waiting when the pipe is full. */
+/**
+ * Writes chunks of text to stdout in blocks, waiting when the pipe is full. Once the reader has
+ * gone (`| head`), no further chunk is even produced.
+ */
 export async function writeOut(chunks: Iterable<string>): Promise<void> {
   const out = process.stdout;
   let block = "";
   for (const chunk of chunks) {
+    if (pipeClosed) return;
     block += chunk;
     if (block.length >= 1 << 16) {
       await write(out, block);
