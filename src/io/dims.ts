@@ -1,4 +1,4 @@
-import type { Dims } from "../model/config.js";
+import { DEFAULT_DIMS, type Dims } from "../model/config.js";
 import {
   type Axis,
   type Command,
@@ -42,7 +42,7 @@ export function resolveDims(
       `--layers ${flags.layers} disagrees with ${file}, which has weights for ${layersGiven} layer${layersGiven > 1 ? "s" : ""}`,
     );
   }
-  const layers = flags.layers ?? Math.max(1, layersGiven);
+  const layers = flags.layers ?? Math.max(DEFAULT_DIMS.layers, layersGiven);
   const needed = drawOrder(command, layers, cross);
   rejectUnused(
     command,
@@ -75,11 +75,11 @@ export function resolveDims(
     }
     return k?.size ?? flag ?? fallback();
   };
-  const seq = pick("seq", () => 4);
+  const seq = pick("seq", () => DEFAULT_DIMS.seq);
   const src = pick("src", () => seq);
-  const emb = pick("emb", () => 8);
+  const emb = pick("emb", () => DEFAULT_DIMS.emb);
   const ffn = pick("ffn", () => 4 * emb);
-  const heads = flags.heads ?? 1;
+  const heads = flags.heads ?? DEFAULT_DIMS.heads;
   let dmodel: number;
   const hd = known.get("hd");
   if (hd) {
@@ -95,7 +95,7 @@ export function resolveDims(
       );
     }
   } else {
-    dmodel = pick("dmodel", () => 3);
+    dmodel = pick("dmodel", () => DEFAULT_DIMS.dmodel);
   }
   const dims: Dims = { seq, emb, dmodel, heads, layers, ffn, src };
   assertFits(command, dims, cross);

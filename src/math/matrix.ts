@@ -22,17 +22,10 @@ export class Matrix {
   row(i: number): Float64Array {
     return this.data.subarray(i * this.cols, (i + 1) * this.cols);
   }
-
-  get shape(): [number, number] {
-    return [this.rows, this.cols];
-  }
 }
 
-export type Shape = readonly [rows: number, cols: number];
-
-export function shapeText(m: { rows: number; cols: number } | Shape): string {
-  const [r, c] = Array.isArray(m) ? m : [(m as Matrix).rows, (m as Matrix).cols];
-  return `${r}×${c}`;
+export function shapeText(m: { rows: number; cols: number }): string {
+  return `${m.rows}×${m.cols}`;
 }
 
 export function fromRows(rows: readonly (readonly number[])[]): Matrix {
@@ -70,11 +63,6 @@ export function add(a: Matrix, b: Matrix): Matrix {
   const out = new Matrix(a.rows, a.cols);
   for (let i = 0; i < out.data.length; i++) out.data[i] = a.data[i] + b.data[i];
   return out;
-}
-
-/** a · s, elementwise by a scalar. */
-export function scale(a: Matrix, s: number): Matrix {
-  return map(a, (x) => x * s);
 }
 
 /** a / s, elementwise by a scalar: a division (not a product by 1/s) so it rounds as numpy's `/` does. */

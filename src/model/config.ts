@@ -16,6 +16,7 @@ export interface Dims {
   src: number;
 }
 
+/** The homework's cell. What no flag or matrix fixes takes these; ffn is 4·emb and src is seq. */
 export const DEFAULT_DIMS: Dims = {
   seq: 4,
   emb: 8,
