@@ -3,7 +3,7 @@ import { type DimFlags, resolveDims } from "../io/dims.js";
 import { UserError } from "../io/errors.js";
 import { traceLeaves } from "../io/trace-paths.js";
 import { Matrix } from "../math/matrix.js";
-import { type Dims, PAPER } from "../model/config.js";
+import { type Dims, PAPER, type Variant } from "../model/config.js";
 import { drawOrder, getSlot, type Inputs, slotName } from "../model/inputs.js";
 import { run } from "../model/run.js";
 import { runDocument } from "../render/document.js";
@@ -132,6 +132,11 @@ export function displayName(path: string, d: Dims): string {
   return name.replace(/(^|\.)self\./, "$1");
 }
 
+/**
+ * The known mistakes that reproduce the answer's output: each one alone, and — when none does —
+ * each pair that rewires different things (a student who forgot √d_k may also have kept scipy's
+ * default softmax axis).
+ */
 function diagnose(
   command: Answer["command"],
   inputs: Inputs,
@@ -140,20 +145,36 @@ function diagnose(
   tolerance: Tolerance,
   flags: { cross: boolean; causal: boolean },
 ): Diagnosis[] {
-  const found: Diagnosis[] = [];
-  for (const m of MISTAKES) {
-    if (!m.applies.includes(command)) continue;
+  const candidates = MISTAKES.filter((m) => m.applies.includes(command));
+  const reproduces = (variant: Partial<Variant>): boolean => {
     try {
       const replay = run(command, inputs, dims, {
         keep: false,
         ...flags,
-        variant: { ...PAPER, ...m.variant },
+        variant: { ...PAPER, ...variant },
       });
-      if (compare("output", output, replay.output, tolerance).pass)
-        found.push({ id: m.id, message: m.message, fix: m.fix });
+      return compare("output", output, replay.output, tolerance).pass;
     } catch (e) {
       if (!(e instanceof RangeError)) throw e; // a mistake that cannot run on these shapes explains nothing
+      return false;
+    }
+  };
+  const single = candidates
+    .filter((m) => reproduces(m.variant))
+    .map(({ id, message, fix }) => ({ id, message, fix }));
+  if (single.length > 0) return single;
+  const pairs: Diagnosis[] = [];
+  for (const [i, a] of candidates.entries()) {
+    for (const b of candidates.slice(i + 1)) {
+      const overlap = Object.keys(a.variant).some((k) => k in b.variant);
+      if (!overlap && reproduces({ ...a.variant, ...b.variant })) {
+        pairs.push({
+          id: `${a.id}+${b.id}`,
+          message: `${a.message}; and ${b.message}`,
+          fix: `${a.fix}; and ${b.fix}`,
+        });
+      }
     }
   }
-  return found;
+  return pairs;
 }

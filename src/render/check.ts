@@ -79,7 +79,11 @@ export function gradeText(
     out.push(`  transformer-lab ${g.command} --rng numpy --seed S shows each one.`);
   } else {
     const lead =
-      g.diagnosis.length === 1 ? "likely mistake" : "each of these reproduces the output";
+      g.diagnosis.length > 1
+        ? "each of these reproduces the output"
+        : g.diagnosis[0].id.includes("+")
+          ? "likely mistakes, made together"
+          : "likely mistake";
     out.push(`  ${paint.bold(lead)}:`);
     for (const m of g.diagnosis) {
       out.push(`    ${paint.yellow(m.id)}: ${m.message}`, `      fix: ${m.fix}`);

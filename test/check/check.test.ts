@@ -125,6 +125,26 @@ describe("homework answers after np.random.seed(S), each mistake made by numpy",
     );
   });
 
+  it("two mistakes made together are named as a pair when no single one explains the output", () => {
+    const pairs = [
+      "no-scale+softmax-all",
+      "scale-by-dk+no-residual-ffn",
+      "kq-swapped+residual-from-input",
+    ];
+    const { code, doc } = checkJson([
+      "--seed",
+      "0",
+      ...pairs.map((p) => `${A}/homework/pairs-seed0/${p}.npy`),
+    ]);
+    expect(code).toBe(1);
+    expect(doc.results.map((r) => r.diagnosis.map((d) => d.id))).toEqual(pairs.map((p) => [p]));
+    const text = cli(["check", "--seed", "0", `${A}/homework/pairs-seed0/${pairs[0]}.npy`]).stdout;
+    expect(text).toContain("likely mistakes, made together:");
+    expect(text).toContain(
+      "fix: scores = matmul(query, key.T) / np.sqrt(key.shape[-1]); and softmax(scores, axis=-1)",
+    );
+  });
+
   it("one wrong answer: a readable verdict with the mistake and its fix, exit 1", () => {
     const r = cli(["check", "--seed", "0", `${A}/homework/seed0/softmax-all.json`]);
     expect(r.code).toBe(1);
