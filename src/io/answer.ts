@@ -3,7 +3,7 @@ import type { Dims } from "../model/config.js";
 import { type Command, type Inputs, LAYER_KEYS } from "../model/inputs.js";
 import { UserError } from "./errors.js";
 import { canonicalKey, inputsFromDocument, toMatrix } from "./inputs.js";
-import { describe } from "./matrix-value.js";
+import { describe, isRowList } from "./matrix-value.js";
 import type { Loaded } from "./read.js";
 import { traceLeaves } from "./trace-paths.js";
 
@@ -95,7 +95,7 @@ function fromTraceDocument(doc: Record<string, unknown>, file: string, forced?: 
   }
   const { inputs } = inputsFromDocument(doc, file);
   const computed = traceLeaves(doc, (v, path) =>
-    isRows(v) ? toMatrix(v, path, file, false) : undefined,
+    isRowList(v) ? toMatrix(v, path, file, false) : undefined,
   );
   const config = (doc.config ?? {}) as Record<string, unknown>;
   const stated: Answer["stated"] = {};
@@ -105,13 +105,4 @@ function fromTraceDocument(doc: Record<string, unknown>, file: string, forced?: 
   if (typeof config.cross === "boolean") stated.cross = config.cross;
   if (typeof config.causal === "boolean") stated.causal = config.causal;
   return { file, command, inputs, computed, stated };
-}
-
-function isRows(v: unknown): boolean {
-  return (
-    Array.isArray(v) &&
-    v.length > 0 &&
-    Array.isArray(v[0]) &&
-    (v[0].length === 0 || typeof v[0][0] !== "object" || v[0][0] === null)
-  );
 }

@@ -7,7 +7,7 @@ import {
   type LayerKey,
 } from "../model/inputs.js";
 import { UserError } from "./errors.js";
-import { assertFinite, describe, matrixFromJson } from "./matrix-value.js";
+import { assertFinite, describe, isRowList, matrixFromJson } from "./matrix-value.js";
 
 /** Names a notebook uses for the same matrices (keys are also read case-insensitively). */
 const ALIASES: Record<string, string> = {
@@ -114,10 +114,6 @@ const RESULT_KEYS = new Set([
   "ffn",
   "residual2",
 ]);
-
-function isRowList(v: unknown): boolean {
-  return Array.isArray(v) && v.length > 0 && Array.isArray(v[0]);
-}
 
 function layersFrom(v: unknown, file: string): Partial<Record<LayerKey, Matrix>>[] {
   if (!Array.isArray(v) || v.length === 0) {

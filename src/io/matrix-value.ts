@@ -48,6 +48,11 @@ export function matrixFromJson(value: unknown, key: string, file: string, finite
   return m;
 }
 
+/** Whether a JSON value looks like a matrix (a list whose first item is a list), not an object or list of objects. */
+export function isRowList(v: unknown): v is unknown[][] {
+  return Array.isArray(v) && v.length > 0 && Array.isArray(v[0]);
+}
+
 /** Non-finite values in a matrix read from a binary file (where NaN and ∞ can be stored). */
 export function assertFinite(m: Matrix, key: string, file: string): Matrix {
   const bad = m.data.findIndex((x) => !Number.isFinite(x));

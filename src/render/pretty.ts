@@ -8,7 +8,10 @@ import type { RunTrace } from "../model/run.js";
 import type { RunConfig } from "./document.js";
 import { type FormatOptions, heatMapText, matrixText } from "./format.js";
 
-const dims = (m: Matrix) => `${m.rows}×${m.cols}`;
+/** What the titles need of a matrix: its shape. */
+type Sized = { rows: number; cols: number };
+
+const dims = (m: Sized) => `${m.rows}×${m.cols}`;
 const product = (a: Matrix, b: Matrix, c: Matrix) => `(${dims(a)})·(${dims(b)}) → ${dims(c)}`;
 const productT = (a: Matrix, b: Matrix, c: Matrix) =>
   `(${dims(a)})·(${b.cols}×${b.rows}) → ${dims(c)}`;
@@ -140,7 +143,7 @@ class Report {
 
   *multiHead(
     t: MultiHeadTrace,
-    from: { xq: string; xkv: string; w: string; xqM: Matrix; xkvM: Matrix },
+    from: { xq: string; xkv: string; w: string; xqM: Sized; xkvM: Sized },
   ): Generator<string> {
     const n = t.heads.length;
     for (const [i, h] of t.heads.entries()) {
@@ -148,7 +151,7 @@ class Report {
       const cols = n > 1 ? `[:, ${i * dk}:${(i + 1) * dk}]` : "";
       const sub = n > 1 ? `${i + 1}` : "";
       if (n > 1) yield `\n${this.opts.paint.bold(`head ${i + 1} of ${n}`)}\n`;
-      const proj = (letter: string, x: string, xm: Matrix, m: Matrix) =>
+      const proj = (letter: string, x: string, xm: Sized, m: Matrix) =>
         this.step(
           `${letter}${sub}`,
           `${x}·${from.w}${letter.toLowerCase()}${cols}`,
@@ -244,13 +247,12 @@ class Report {
         "cross-attention: queries from norm1, keys and values from memory",
         c.heads,
       );
-      const memory = { rows: c.src, cols: c.emb } as Matrix;
       yield* this.multiHead(t.cross, {
         xq: "norm1",
         xkv: "memory",
         w: "cross_W",
         xqM: t.norm1,
-        xkvM: memory,
+        xkvM: { rows: c.src, cols: c.emb },
       });
       yield* this.addNorm(["residual2", t.residual2], ["norm2", t.norm2], "norm1", "attn");
       last = "norm2";
