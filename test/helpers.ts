@@ -96,3 +96,20 @@ export function cli(
   });
   return { code: r.status, stdout: r.stdout, stderr: r.stderr };
 }
+
+/** What `npm test`'s pretest step (scripts/pretest.mjs) found: a Python with numpy and scipy, Chromium. */
+export interface TestEnv {
+  python: string;
+  chromium: string;
+}
+
+export function testEnv(): TestEnv {
+  const file = `${ROOT}node_modules/.transformer-lab-test-env.json`;
+  try {
+    return JSON.parse(readFileSync(file, "utf8")) as TestEnv;
+  } catch {
+    throw new Error(
+      `${file} is missing: run the tests with \`npm test\` (its pretest step finds Python and Chromium)`,
+    );
+  }
+}
