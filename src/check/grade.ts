@@ -1,6 +1,6 @@
+import { UserError } from "../errors.js";
 import type { Answer } from "../io/answer.js";
 import { type DimFlags, resolveDims } from "../io/dims.js";
-import { UserError } from "../io/errors.js";
 import { traceLeaves } from "../io/trace-paths.js";
 import { Matrix } from "../math/matrix.js";
 import { type Dims, PAPER, type Variant } from "../model/config.js";

@@ -1,13 +1,12 @@
 import { grade } from "../check/grade.js";
+import { EXIT, ExitError, errorLine, UserError } from "../errors.js";
 import { readAnswer } from "../io/answer.js";
-import { UserError } from "../io/errors.js";
 import { readInput } from "../io/read.js";
 import type { Result } from "../render/check.js";
 import * as render from "../render/check.js";
 import { jsonText } from "../render/json.js";
 import type { CheckOptions } from "./check.js";
 import { dimFlags, paintFor, resolveSeed } from "./options.js";
-import { EXIT, outcome } from "./outcome.js";
 import { writeOut } from "./output.js";
 
 /** Grades every answer; a file that cannot be read is a result of its own when there are several. */
@@ -32,7 +31,7 @@ export async function runCheck(files: string[], o: CheckOptions): Promise<void> 
       });
     } catch (e) {
       if (!(e instanceof UserError) || files.length === 1) throw e;
-      process.stderr.write(`transformer-lab: error: ${e.message}\n`);
+      process.stderr.write(errorLine(e.message));
       results.push({ file, error: e.message });
     }
   }
@@ -49,5 +48,6 @@ export async function runCheck(files: string[], o: CheckOptions): Promise<void> 
   }
   const errors = results.some((r) => "error" in r);
   const wrong = results.some((r) => "grade" in r && !r.grade.pass);
-  outcome.code = errors ? EXIT.usage : wrong ? EXIT.wrongAnswer : EXIT.ok;
+  const code = errors ? EXIT.usage : wrong ? EXIT.wrongAnswer : EXIT.ok;
+  if (code !== EXIT.ok) throw new ExitError(code);
 }

@@ -1,5 +1,5 @@
+import { UserError } from "../errors.js";
 import { resolveDims } from "../io/dims.js";
-import { UserError } from "../io/errors.js";
 import { inputsFromDocument } from "../io/inputs.js";
 import { readInput } from "../io/read.js";
 import type { GlobalKey, Inputs, Command as ModelCommand } from "../model/inputs.js";

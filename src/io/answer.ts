@@ -1,7 +1,7 @@
+import { UserError } from "../errors.js";
 import { Matrix } from "../math/matrix.js";
 import type { Dims } from "../model/config.js";
 import { type Command, type Inputs, LAYER_KEYS } from "../model/inputs.js";
-import { UserError } from "./errors.js";
 import { canonicalKey, inputsFromDocument, toMatrix } from "./inputs.js";
 import { describe, isRowList } from "./matrix-value.js";
 import type { Loaded } from "./read.js";

@@ -1,3 +1,4 @@
+import { UserError } from "../errors.js";
 import { DEFAULT_DIMS, type Dims } from "../model/config.js";
 import {
   type Axis,
@@ -9,7 +10,6 @@ import {
   SHAPES,
   slotName,
 } from "../model/inputs.js";
-import { UserError } from "./errors.js";
 import { count } from "./matrix-value.js";
 
 /** Dimension flags as the user typed them; an absent one was not given. */

@@ -1,3 +1,4 @@
+import { UserError } from "../errors.js";
 import { Matrix } from "../math/matrix.js";
 import {
   GLOBAL_KEYS,
@@ -6,7 +7,6 @@ import {
   LAYER_KEYS,
   type LayerKey,
 } from "../model/inputs.js";
-import { UserError } from "./errors.js";
 import { assertFinite, describe, isRowList, matrixFromJson } from "./matrix-value.js";
 
 /** Names a notebook uses for the same matrices (keys are also read case-insensitively). */

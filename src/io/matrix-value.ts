@@ -1,5 +1,5 @@
+import { UserError } from "../errors.js";
 import { Matrix } from "../math/matrix.js";
-import { UserError } from "./errors.js";
 
 /**
  * A JSON value that should be a matrix — a non-empty list of equally long, non-empty rows of
