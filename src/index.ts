@@ -9,8 +9,9 @@ export { enableParallelMatmul, MIN_WORK, parallelProducts } from "./math/matmul-
 export { fromRows, Matrix, toRows, transpose } from "./math/matrix.js";
 export { softmax } from "./math/softmax.js";
 export { attention } from "./model/attention.js";
-export { DEFAULT_DIMS, type Dims, PAPER } from "./model/config.js";
+export { PAPER } from "./model/config.js";
 export { decoderLayer } from "./model/decoder-layer.js";
+export { DEFAULT_DIMS, type Dims } from "./model/dims.js";
 export { encoderLayer } from "./model/encoder-layer.js";
 export { feedForward } from "./model/feed-forward.js";
 export { drawOrder, type Inputs } from "./model/inputs.js";

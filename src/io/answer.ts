@@ -1,6 +1,6 @@
 import { UserError } from "../errors.js";
 import { Matrix } from "../math/matrix.js";
-import type { Dims } from "../model/config.js";
+import type { Dims } from "../model/dims.js";
 import { type Command, type Inputs, LAYER_KEYS } from "../model/inputs.js";
 import { canonicalKey, inputsFromDocument, toMatrix } from "./inputs.js";
 import { describe, isRowList } from "./matrix-value.js";

@@ -1,5 +1,5 @@
 import { UserError } from "../errors.js";
-import { DEFAULT_DIMS, type Dims } from "../model/config.js";
+import { DEFAULT_DIMS, type Dims } from "../model/dims.js";
 import {
   type Axis,
   type Command,

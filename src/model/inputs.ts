@@ -1,10 +1,9 @@
 import type { Matrix } from "../math/matrix.js";
-import type { Dims } from "./config.js";
+import type { Axis } from "./dims.js";
+
+export { type Axis, axisSize } from "./dims.js";
 
 export type Command = "encode" | "decode" | "attention";
-
-/** The named axes a matrix's shape is made of; `hd` is heads·dmodel. */
-export type Axis = "seq" | "src" | "emb" | "hd" | "dmodel" | "ffn";
 
 /** Matrices that belong to the whole run, and matrices every layer has its own of. */
 export const GLOBAL_KEYS = ["x", "y", "memory", "q", "k", "v"] as const;
@@ -43,10 +42,6 @@ export const SHAPES: Record<InputKey, readonly [Axis, Axis]> = {
   w1: ["emb", "ffn"],
   w2: ["ffn", "emb"],
 };
-
-export function axisSize(axis: Axis, d: Dims): number {
-  return axis === "hd" ? d.heads * d.dmodel : d[axis];
-}
 
 /** What a run reads: a few whole-run matrices and each layer's weights. */
 export interface Inputs {

@@ -1,7 +1,8 @@
 import type { Matrix } from "../math/matrix.js";
 import { type AttentionTrace, attention } from "./attention.js";
-import { type Dims, PAPER, type Variant } from "./config.js";
+import { PAPER, type Variant } from "./config.js";
 import { type DecoderLayerTrace, type DecoderWeights, decoderLayer } from "./decoder-layer.js";
+import type { Dims } from "./dims.js";
 import { type EncoderLayerTrace, type EncoderWeights, encoderLayer } from "./encoder-layer.js";
 import type { Command, Inputs } from "./inputs.js";
 import { causalMask } from "./mask.js";

@@ -1,5 +1,5 @@
 import type { AttentionTrace } from "../model/attention.js";
-import type { Dims } from "../model/config.js";
+import type { Dims } from "../model/dims.js";
 import type { Command, Inputs } from "../model/inputs.js";
 import type { MultiHeadTrace } from "../model/multi-head.js";
 import type { RunTrace } from "../model/run.js";

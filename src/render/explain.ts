@@ -1,5 +1,5 @@
 import type { ChalkInstance } from "chalk";
-import type { Dims } from "../model/config.js";
+import type { Dims } from "../model/dims.js";
 
 export const TOPICS = ["encoder", "decoder", "attention"] as const;
 export type Topic = (typeof TOPICS)[number];

@@ -1,5 +1,5 @@
 import { Matrix } from "../math/matrix.js";
-import type { Dims } from "../model/config.js";
+import type { Dims } from "../model/dims.js";
 import {
   axisSize,
   type Command,
