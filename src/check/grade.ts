@@ -1,13 +1,13 @@
 import { UserError } from "../errors.js";
 import type { Answer } from "../io/answer.js";
 import { type DimFlags, resolveDims } from "../io/dims.js";
-import { traceLeaves } from "../io/trace-paths.js";
-import { Matrix } from "../math/matrix.js";
+import type { Matrix } from "../math/matrix.js";
 import { PAPER, type Variant } from "../model/config.js";
 import type { Dims } from "../model/dims.js";
 import { drawOrder, getSlot, type Inputs, slotName } from "../model/inputs.js";
 import { run } from "../model/run.js";
-import { runDocument } from "../render/document.js";
+import { matrixAt } from "../model/trace/lookup.js";
+import { displayName, TraceTable } from "../model/trace/table.js";
 import { completeInputs } from "../rng/draw.js";
 import { makeNormals, type RngName } from "../rng/normals.js";
 import { type Comparison, compare, type Tolerance } from "./compare.js";
@@ -65,9 +65,11 @@ export async function grade(answer: Answer, o: GradeOptions): Promise<Grade> {
   const dims = resolveDims(command, answer.inputs, file, flags, cross);
   const inputs = await completeAnswerInputs(answer, dims, cross, o);
 
-  const reference = run(command, inputs, dims, { keep: true, cross, causal });
-  const config = { command, ...dims, rng: o.rng, seed: o.seed ?? "", cross, causal };
-  const expected = tracePaths(runDocument(config, inputs, reference, false));
+  const reference = { inputs, trace: run(command, inputs, dims, { keep: true, cross, causal }) };
+  const table = new TraceTable({ computation: command, ...dims, cross, causal });
+  const expected = new Map(
+    table.documentSteps().map((s) => [s.path, matrixAt(reference, s.path) as Matrix]),
+  );
   for (const path of answer.computed.keys()) {
     if (!expected.has(path)) {
       throw new UserError(
@@ -118,19 +120,6 @@ async function completeAnswerInputs(
   }
   const normals = await makeNormals(o.rng, o.seed ?? 0);
   return completeInputs(answer.command, dims, cross, answer.inputs, normals, true);
-}
-
-/** Every matrix of a trace document by path, in the order computed (the document's order). */
-function tracePaths(doc: Record<string, unknown>): Map<string, Matrix> {
-  return traceLeaves(doc, (v) => (v instanceof Matrix ? v : undefined));
-}
-
-/** A trace path as a student would name it: `scores` for the homework's one layer and head. */
-export function displayName(path: string, d: Dims): string {
-  let name = path.replace(/^steps\./, "");
-  if (d.layers === 1) name = name.replace(/^layers\[0\]\./, "");
-  if (d.heads === 1) name = name.replace(/heads\[0\]\./, "");
-  return name.replace(/(^|\.)self\./, "$1");
 }
 
 /**

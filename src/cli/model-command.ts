@@ -44,16 +44,16 @@ export async function runModelCommand(command: ModelCommand, o: ModelOptions): P
   const quiet = o.quiet === true;
   const trace = run(command, inputs, dims, { keep: !quiet, cross, causal: o.causal });
   const config: RunConfig = {
-    command,
+    computation: command,
     ...dims,
     rng: o.rng,
     seed,
-    cross: command === "decode" ? cross : undefined,
-    causal: command === "attention" ? o.causal === true : undefined,
+    cross,
+    causal: command === "attention" && o.causal === true,
     input: o.input ? fileName(o.input) : undefined,
   };
   if (o.json) {
-    await writeOut(withNewline(jsonChunks(runDocument(config, inputs, trace, quiet))));
+    await writeOut(withNewline(jsonChunks(runDocument(config, { inputs, trace }, quiet))));
     return;
   }
   const { prettyChunks } = await import("../render/pretty.js");

@@ -38,13 +38,14 @@ export function* prettyChunks(
     yield* r.attentionHead(trace.attention, { q: "Q", k: "K", v: "V" });
   }
   for (const [l, layer] of trace.layers.entries()) {
-    const title = config.command === "encode" ? "Encoder layer" : "Decoder layer";
+    const title = config.computation === "encode" ? "Encoder layer" : "Decoder layer";
     yield r.section(`${title} ${l + 1} of ${trace.layers.length}`);
     const w = inputs.layers[l];
     for (const [key, m] of Object.entries(w)) {
       if (m) yield r.step(`${weightName(key)}`, "", dims(m), m, "weights");
     }
-    if (config.command === "encode") yield* r.encoderLayer(layer as EncoderLayerTrace, l, config);
+    if (config.computation === "encode")
+      yield* r.encoderLayer(layer as EncoderLayerTrace, l, config);
     else yield* r.decoderLayer(layer as DecoderLayerTrace, l, config);
   }
   yield r.section("Output");
@@ -70,7 +71,7 @@ function weightName(key: string): string {
 function header(c: RunConfig, opts: FormatOptions): string {
   const { paint } = opts;
   const parts =
-    c.command === "attention"
+    c.computation === "attention"
       ? [`seq ${c.seq}`, `src ${c.src}`, `dmodel ${c.dmodel}`, c.causal ? "causal" : "unmasked"]
       : [
           `seq ${c.seq}`,
@@ -79,10 +80,10 @@ function header(c: RunConfig, opts: FormatOptions): string {
           `heads ${c.heads}`,
           `layers ${c.layers}`,
           `ffn ${c.ffn}`,
-          ...(c.command === "decode" ? [c.cross ? `src ${c.src}` : "no cross-attention"] : []),
+          ...(c.computation === "decode" ? [c.cross ? `src ${c.src}` : "no cross-attention"] : []),
         ];
   const source = c.input ? `  ·  input ${c.input}` : "";
-  return `${paint.bold(`transformer-lab ${c.command}`)}  ${parts.join(" · ")}\n${paint.dim(
+  return `${paint.bold(`transformer-lab ${c.computation}`)}  ${parts.join(" · ")}\n${paint.dim(
     `rng ${c.rng} · seed ${c.seed}${source}`,
   )}\n`;
 }

@@ -42,14 +42,14 @@ function document(command: Command, c: Record<string, number | boolean>, quiet =
     causal: c.causal === true,
   });
   const config: RunConfig = {
-    command,
+    computation: command,
     ...dims,
     rng: "numpy",
     seed,
-    cross: command === "decode" ? cross : undefined,
-    causal: command === "attention" ? c.causal === true : undefined,
+    cross: command === "decode" && cross,
+    causal: command === "attention" && c.causal === true,
   };
-  return JSON.parse(jsonText(runDocument(config, inputs, trace, quiet)));
+  return JSON.parse(jsonText(runDocument(config, { inputs, trace }, quiet)));
 }
 
 describe("the homework's cell (../shared/reference/homework.py)", () => {
