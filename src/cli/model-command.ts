@@ -59,12 +59,16 @@ export async function runModelCommand(command: ModelCommand, o: ModelOptions): P
   const { prettyChunks } = await import("../render/pretty.js");
   const paint = await paintFor(o.color);
   await writeOut(
-    prettyChunks(config, inputs, trace, {
-      precision: o.precision,
-      full: o.full === true,
-      paint,
-      quiet,
-    }),
+    prettyChunks(
+      config,
+      { inputs, trace },
+      {
+        precision: o.precision,
+        full: o.full === true,
+        paint,
+        quiet,
+      },
+    ),
   );
 }
 

@@ -1,6 +1,7 @@
 import type { ChalkInstance } from "chalk";
 import type { Comparison } from "../check/compare.js";
 import type { Grade } from "../check/grade.js";
+import { shapeText } from "./shape.js";
 
 /** One answer's result: graded, or refused with the reason (a bad file). */
 export type Result = { file: string; grade: Grade } | { file: string; error: string };
@@ -14,7 +15,7 @@ const short = (x: number) => (x !== 0 && Math.abs(x) < 1e-3 ? x.toExponential() 
 /** The assert_allclose-style account of one mismatch. */
 function mismatchLines(c: Comparison): string[] {
   if (c.shape) {
-    return [`shape ${c.shape.actual.join("×")}, expected ${c.shape.expected.join("×")}`];
+    return [`shape ${shapeText(...c.shape.actual)}, expected ${shapeText(...c.shape.expected)}`];
   }
   const pct = ((100 * c.mismatched) / c.total).toFixed(c.mismatched === c.total ? 0 : 2);
   const lines = [
