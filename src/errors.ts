@@ -20,6 +20,11 @@ export class ExitError extends Error {
   }
 }
 
+/** `3 rows`, `1 column`: a count in a message. */
+export function count(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? "" : "s"}`;
+}
+
 /** How an error reaches the user: one line on stderr. */
 export function errorLine(message: string): string {
   return `transformer-lab: error: ${message}\n`;

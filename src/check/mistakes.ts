@@ -1,18 +1,18 @@
 import type { Variant } from "../model/config.js";
-import type { Command } from "../model/inputs.js";
+import type { Computation } from "../model/dims.js";
 
 /** A known mistake: how it rewires the layer, and what to tell the student. */
 export interface Mistake {
   id: string;
   variant: Partial<Variant>;
   /** the commands whose computation it can explain */
-  applies: readonly Command[];
+  applies: readonly Computation[];
   message: string;
   fix: string;
 }
 
-const ATTENTION: readonly Command[] = ["encode", "attention"];
-const LAYER: readonly Command[] = ["encode"];
+const ATTENTION: readonly Computation[] = ["encode", "attention"];
+const LAYER: readonly Computation[] = ["encode"];
 
 /** SPEC section 4's catalogue, in the order of the layer. */
 export const MISTAKES: readonly Mistake[] = [

@@ -1,11 +1,14 @@
+import { answerConfig } from "../check/answer.js";
 import { grade } from "../check/grade.js";
 import { EXIT, ExitError, errorLine, UserError } from "../errors.js";
-import { readAnswer } from "../io/answer.js";
 import { readInput } from "../io/read.js";
+import { readAnswer } from "../io/read-answer.js";
 import type { Result } from "../render/check.js";
 import * as render from "../render/check.js";
 import { jsonText } from "../render/json.js";
+import { makeNormals } from "../rng/normals.js";
 import type { CheckOptions } from "./check.js";
+import { assertFits } from "./memory-guard.js";
 import { dimFlags, paintFor, resolveSeed } from "./options.js";
 import { writeOut } from "./output.js";
 
@@ -18,16 +21,12 @@ export async function runCheck(files: string[], o: CheckOptions): Promise<void> 
   for (const file of files) {
     try {
       const answer = readAnswer(await readInput(file), o.against);
+      const config = answerConfig(answer, { dims: flags, cross: o.cross, causal: o.causal });
+      assertFits(config);
+      const normals = await makeNormals(o.rng, seed ?? 0);
       results.push({
         file: answer.file,
-        grade: await grade(answer, {
-          tolerance: tol,
-          flags,
-          rng: o.rng,
-          seed,
-          cross: o.cross,
-          causal: o.causal,
-        }),
+        grade: grade(answer, config, { tolerance: tol, seed, normals }),
       });
     } catch (e) {
       if (!(e instanceof UserError) || files.length === 1) throw e;

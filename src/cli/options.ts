@@ -1,6 +1,6 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
 import { UserError } from "../errors.js";
-import type { DimFlags } from "../io/dims.js";
+import type { DimFlags } from "../model/dims.js";
 import { RNG_NAMES, type RngName } from "../rng/normals.js";
 
 /** A positive whole number, for dimension flags. */

@@ -1,4 +1,4 @@
-import { UserError } from "../errors.js";
+import { count, UserError } from "../errors.js";
 import { Matrix } from "../math/matrix.js";
 
 /**
@@ -63,10 +63,6 @@ export function assertFinite(m: Matrix, key: string, file: string): Matrix {
     );
   }
   return m;
-}
-
-export function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
 
 export function describe(v: unknown): string {

@@ -2,9 +2,9 @@ import type { Matrix } from "../math/matrix.js";
 import { type AttentionTrace, attention } from "./attention.js";
 import { PAPER, type Variant } from "./config.js";
 import { type DecoderLayerTrace, type DecoderWeights, decoderLayer } from "./decoder-layer.js";
-import type { Dims } from "./dims.js";
+import type { Computation, Dims } from "./dims.js";
 import { type EncoderLayerTrace, type EncoderWeights, encoderLayer } from "./encoder-layer.js";
-import type { Command, Inputs } from "./inputs.js";
+import type { Inputs } from "./input-slots.js";
 import { causalMask } from "./mask.js";
 
 export interface RunOptions {
@@ -19,7 +19,7 @@ export interface RunOptions {
 }
 
 export interface RunTrace {
-  command: Command;
+  command: Computation;
   /** each layer's intermediates (encode, decode); empty unless kept */
   layers: (EncoderLayerTrace | DecoderLayerTrace)[];
   /** the one head of `attention`; absent unless kept */
@@ -28,7 +28,7 @@ export interface RunTrace {
 }
 
 /** Runs a command on complete inputs (every matrix supplied or drawn). */
-export function run(command: Command, inputs: Inputs, dims: Dims, opts: RunOptions): RunTrace {
+export function run(command: Computation, inputs: Inputs, dims: Dims, opts: RunOptions): RunTrace {
   const { keep } = opts;
   const g = inputs.globals;
   if (command === "attention") {

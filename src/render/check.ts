@@ -39,7 +39,7 @@ export function gradeText(
 ): string {
   const d = g.dims;
   const dims =
-    g.command === "attention"
+    g.computation === "attention"
       ? `seq ${d.seq} · src ${d.src} · dmodel ${d.dmodel}`
       : `seq ${d.seq} · emb ${d.emb} · dmodel ${d.dmodel} · heads ${d.heads} · layers ${d.layers}`;
   const tol = `rtol ${short(tolerance.rtol)}, atol ${short(tolerance.atol)}`;
@@ -49,13 +49,13 @@ export function gradeText(
     out.push(`${paint.bold(g.file)}  ${paint.green("✓ correct")}`);
     out.push(
       paint.dim(
-        `  ${g.command} · ${dims} · ${g.compared.length} matri${g.compared.length === 1 ? "x" : "ces"} within ${tol}; output max difference ${num(output.maxAbs, 3)}`,
+        `  ${g.computation} · ${dims} · ${g.compared.length} matri${g.compared.length === 1 ? "x" : "ces"} within ${tol}; output max difference ${num(output.maxAbs, 3)}`,
       ),
     );
     return `${out.join("\n")}\n`;
   }
   out.push(`${paint.bold(g.file)}  ${paint.red("✗ wrong")}`);
-  out.push(paint.dim(`  ${g.command} · ${dims} · compared with ${tol}`));
+  out.push(paint.dim(`  ${g.computation} · ${dims} · compared with ${tol}`));
   if (g.compared.length > 1) {
     out.push(
       "",
@@ -77,7 +77,7 @@ export function gradeText(
     out.push(
       `  ${paint.yellow("No known mistake reproduces this output.")} Compare the intermediates step by step:`,
     );
-    out.push(`  transformer-lab ${g.command} --rng numpy --seed S shows each one.`);
+    out.push(`  transformer-lab ${g.computation} --rng numpy --seed S shows each one.`);
   } else {
     const lead =
       g.diagnosis.length > 1
@@ -157,7 +157,7 @@ export function checkDocument(
       return {
         file: g.file,
         pass: g.pass,
-        against: g.command,
+        against: g.computation,
         compared: g.compared.map((c) => ({
           name: c.name,
           pass: c.pass,

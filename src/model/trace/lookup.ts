@@ -1,5 +1,5 @@
 import type { Matrix } from "../../math/matrix.js";
-import type { Inputs } from "../inputs.js";
+import type { Inputs } from "../input-slots.js";
 import type { RunTrace } from "../run.js";
 
 /** What a run holds: its complete inputs and the trace of what it computed. */

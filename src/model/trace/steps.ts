@@ -1,5 +1,12 @@
 import { LAYER_NORM_EPS } from "../../math/layer-norm.js";
-import type { Axis, ModelConfig } from "../dims.js";
+import type { Dims, ModelConfig } from "../dims.js";
+
+/** The named axes a shape is made of; `hd` is heads·dmodel. */
+export type Axis = "seq" | "src" | "emb" | "hd" | "dmodel" | "ffn";
+
+export function axisSize(axis: Axis, d: Dims): number {
+  return axis === "hd" ? d.heads * d.dmodel : d[axis];
+}
 
 /**
  * The one table of a run's steps: for every matrix, the path it has in the trace and the JSON
@@ -99,7 +106,7 @@ export function traceSteps(c: ModelConfig): Step[] {
   return t.steps;
 }
 
-const GLOBALS: Record<string, { label: string; about: string; shape: readonly [Axis, Axis] }> = {
+const GLOBALS = {
   x: { label: "X", about: "input embeddings, one row per position", shape: ["seq", "emb"] },
   y: { label: "Y", about: "decoder input, one row per position", shape: ["seq", "emb"] },
   memory: {
@@ -110,18 +117,22 @@ const GLOBALS: Record<string, { label: string; about: string; shape: readonly [A
   q: { label: "Q", about: "queries", shape: ["seq", "dmodel"] },
   k: { label: "K", about: "keys", shape: ["src", "dmodel"] },
   v: { label: "V", about: "values", shape: ["src", "dmodel"] },
-};
+} satisfies Record<string, { label: string; about: string; shape: readonly [Axis, Axis] }>;
 
-const WEIGHT_SHAPES: Record<string, readonly [Axis, Axis]> = {
+/** The run's own inputs, and the weights each layer has its own of. */
+export type GlobalKey = keyof typeof GLOBALS;
+export type LayerKey = keyof typeof WEIGHT_SHAPES | `cross_${(typeof ATTENTION_WEIGHTS)[number]}`;
+
+const WEIGHT_SHAPES = {
   wq: ["emb", "hd"],
   wk: ["emb", "hd"],
   wv: ["emb", "hd"],
   wo: ["hd", "emb"],
   w1: ["emb", "ffn"],
   w2: ["ffn", "emb"],
-};
+} satisfies Record<string, readonly [Axis, Axis]>;
 
-const ATTENTION_WEIGHTS = ["wq", "wk", "wv", "wo"];
+const ATTENTION_WEIGHTS = ["wq", "wk", "wv", "wo"] as const;
 
 class TableWriter {
   readonly steps: Step[] = [];
@@ -151,7 +162,7 @@ class TableWriter {
           : cross
             ? ["y", "memory"]
             : ["y"];
-    for (const name of globals) {
+    for (const name of globals as GlobalKey[]) {
       const g = GLOBALS[name];
       this.push({ path: `inputs.${name}`, ...g, op: { kind: "input" }, operands: [], formula: "" });
     }
@@ -173,7 +184,7 @@ class TableWriter {
       op: { kind: "input" },
       operands: [],
       formula: "",
-      shape: WEIGHT_SHAPES[base],
+      shape: WEIGHT_SHAPES[base as keyof typeof WEIGHT_SHAPES],
       layer,
     });
   }

@@ -1,5 +1,5 @@
-import { axisSize, type Computation, DEFAULT_DIMS, type Dims, type ModelConfig } from "../dims.js";
-import { type Operand, type Step, traceSteps } from "./steps.js";
+import type { Computation, Dims, ModelConfig } from "../dims.js";
+import { axisSize, type Operand, type Step, traceSteps } from "./steps.js";
 
 /** The steps of one config, found by path, with their shapes in numbers. */
 export class TraceTable {
@@ -60,9 +60,10 @@ export class TraceTable {
   }
 }
 
-/** A one-layer, one-head config of a computation, with every optional step in (cross, mask). */
+/** A one-layer, one-head config of a computation with every optional step in (cross, mask). */
 function fullest(computation: Computation): ModelConfig {
-  return { ...DEFAULT_DIMS, computation, cross: true, causal: true };
+  const dims = { seq: 4, emb: 8, dmodel: 3, heads: 1, layers: 1, ffn: 32, src: 4 };
+  return { ...dims, computation, cross: true, causal: true };
 }
 
 const unique = (names: string[]) => [...new Set(names)];

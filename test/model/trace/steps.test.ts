@@ -4,14 +4,13 @@ import { layerNorm } from "../../../src/math/layer-norm.js";
 import { matmul } from "../../../src/math/matmul.js";
 import { add, concatCols, divide, Matrix, sliceCols, transpose } from "../../../src/math/matrix.js";
 import { softmax } from "../../../src/math/softmax.js";
+import { compute } from "../../../src/model/compute.js";
 import type { ModelConfig } from "../../../src/model/dims.js";
-import { drawOrder, slotName } from "../../../src/model/inputs.js";
+import { drawOrder, NO_INPUTS, slotName } from "../../../src/model/input-slots.js";
 import { causalMask } from "../../../src/model/mask.js";
-import { run } from "../../../src/model/run.js";
 import { type Computed, matrixAt } from "../../../src/model/trace/lookup.js";
 import type { Step } from "../../../src/model/trace/steps.js";
 import { displayName, shortNames, TraceTable } from "../../../src/model/trace/table.js";
-import { completeInputs } from "../../../src/rng/draw.js";
 import { numpyNormals } from "../../../src/rng/normals.js";
 
 const base = { seq: 4, emb: 6, dmodel: 2, heads: 1, layers: 1, ffn: 5, src: 3 };
@@ -28,14 +27,7 @@ const name = (c: ModelConfig) =>
   `${c.computation} heads ${c.heads} layers ${c.layers}${c.cross ? " cross" : ""}${c.causal ? " causal" : ""}`;
 
 function computed(c: ModelConfig): Computed {
-  const inputs = completeInputs(
-    c.computation,
-    c,
-    c.cross,
-    { globals: {}, layers: [] },
-    numpyNormals(3),
-  );
-  return { inputs, trace: run(c.computation, inputs, c, { keep: true, ...c }) };
+  return compute(c, NO_INPUTS, numpyNormals(3));
 }
 
 /** Every matrix the model's trace objects hold, by path, but the inputs it hands back (attention's q, k, v). */
