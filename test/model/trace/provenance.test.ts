@@ -1,3 +1,4 @@
+import { build } from "esbuild";
 import { describe, expect, it } from "vitest";
 import type { Matrix } from "../../../src/math/matrix.js";
 import { compute } from "../../../src/model/compute.js";
@@ -12,6 +13,7 @@ import {
 } from "../../../src/model/trace/provenance.js";
 import { TraceTable } from "../../../src/model/trace/table.js";
 import { numpyNormals } from "../../../src/rng/normals.js";
+import { ROOT } from "../../helpers.js";
 
 const base = { seq: 4, emb: 6, dmodel: 2, heads: 2, layers: 2, ffn: 12, src: 3 };
 const CONFIGS: ModelConfig[] = [
@@ -187,4 +189,17 @@ describe("provenance: what each explanation says", () => {
       "outside layers[0].norm1 (4×6)",
     );
   });
+});
+
+it("provenance bundles for the browser (the HTML page's hover reads it): no node imports", async () => {
+  const r = await build({
+    entryPoints: [`${ROOT}src/model/trace/provenance.ts`],
+    bundle: true,
+    platform: "browser",
+    format: "esm",
+    write: false,
+    logLevel: "silent",
+  });
+  expect(r.outputFiles[0].text).toContain("function explain(");
+  expect(r.outputFiles[0].text).not.toMatch(/from "node:|require\(/);
 });
