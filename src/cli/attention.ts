@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { type ModelOptions, runModelCommand } from "./model-command.js";
 import { addDimensionOptions, addRunOptions } from "./options.js";
+import { addWhyOptions } from "./why.js";
 
 export function attentionCommand(): Command {
   const cmd = new Command("attention")
@@ -12,6 +13,7 @@ export function attentionCommand(): Command {
     );
   addDimensionOptions(cmd, ["src"]);
   addRunOptions(cmd);
+  addWhyOptions(cmd, false);
   return cmd
     .option("--causal", "hide key j > i from query i (needs seq = src)")
     .addHelpText(
@@ -21,7 +23,8 @@ Examples:
   $ transformer-lab attention                               q, k, v of 4×3, drawn
   $ transformer-lab attention --causal --seq 5              the decoder's masked attention
   $ transformer-lab attention --rng numpy --seed 0 --json   q, k, v = np.random.randn(4, 3) ×3
-  $ transformer-lab attention --input qkv.json              {"q": [[…]], "k": [[…]], "v": [[…]]}`,
+  $ transformer-lab attention --input qkv.json              {"q": [[…]], "k": [[…]], "v": [[…]]}
+  $ transformer-lab attention --seed 1 --why 'z[0,2]'       z[0,2] from its weights and V`,
     )
     .action((opts: ModelOptions) => runModelCommand("attention", opts));
 }

@@ -1,6 +1,7 @@
 import { Command } from "commander";
 import { type ModelOptions, runModelCommand } from "./model-command.js";
 import { addDimensionOptions, addRunOptions } from "./options.js";
+import { addWhyOptions } from "./why.js";
 
 export function encodeCommand(): Command {
   const cmd = new Command("encode")
@@ -13,6 +14,7 @@ export function encodeCommand(): Command {
     );
   addDimensionOptions(cmd, ["emb", "heads", "layers", "ffn"]);
   addRunOptions(cmd);
+  addWhyOptions(cmd, true);
   return cmd
     .addHelpText(
       "after",
@@ -23,7 +25,8 @@ Examples:
   $ transformer-lab encode --seq 6 --emb 16 --heads 2 --layers 2
   $ transformer-lab encode --rng numpy --seed 0 --json | jq .output
   $ transformer-lab encode --input case.npz                 x, wq, … from np.savez("case.npz", x=…, wq=…)
-  $ transformer-lab encode --json | transformer-lab encode --input - --quiet`,
+  $ transformer-lab encode --json | transformer-lab encode --input - --quiet
+  $ transformer-lab encode --rng numpy --seed 0 --why 'output[2,5]' --depth 3   how output[2,5] was computed`,
     )
     .action((opts: ModelOptions) => runModelCommand("encode", opts));
 }

@@ -3,14 +3,17 @@ import { inputsFromDocument } from "../io/read-inputs.js";
 import { compute } from "../model/compute.js";
 import { assertCausalSquare, type Computation, resolveDims } from "../model/dims.js";
 import { type GlobalKey, type Inputs, NO_INPUTS } from "../model/input-slots.js";
-import { type RunConfig, runDocument } from "../render/document.js";
+import { whyTree } from "../model/trace/provenance.js";
+import { TraceTable } from "../model/trace/table.js";
+import { configDoc, type RunConfig, runDocument, SCHEMA } from "../render/document.js";
 import { jsonChunks } from "../render/json.js";
 import { makeNormals } from "../rng/normals.js";
 import { assertFits } from "./memory-guard.js";
 import { type CommonOptions, dimFlags, paintFor, resolveSeed } from "./options.js";
 import { writeOut } from "./output.js";
+import { type WhyOptions, whyEntry } from "./why.js";
 
-export interface ModelOptions extends CommonOptions {
+export interface ModelOptions extends CommonOptions, WhyOptions {
   /** decode: --no-cross sets it false */
   cross?: boolean;
   /** attention */
@@ -37,10 +40,23 @@ export async function runModelCommand(computation: Computation, o: ModelOptions)
   const config = { computation, ...dims, cross, causal };
   assertFits(config);
   if (causal) assertCausalSquare(dims);
+  const table = new TraceTable(config);
+  const entry = o.why === undefined ? undefined : whyEntry(table, o.why, o);
   const seed = resolveSeed(o.rng, o.seed);
-  const quiet = o.quiet === true;
+  const quiet = o.quiet === true && !entry;
   const run = compute(config, supplied, await makeNormals(o.rng, seed), { keep: !quiet });
   const runConfig: RunConfig = { ...config, rng: o.rng, seed, input: file };
+  if (entry) {
+    const tree = whyTree(table, run, entry, { depth: o.depth });
+    const { whyDocument, whyText } = await import("../render/why.js");
+    if (o.json) {
+      const doc = { schema: SCHEMA, command: computation, config: configDoc(runConfig) };
+      await writeOut(withNewline(jsonChunks({ ...doc, why: whyDocument(table, tree) })));
+    } else {
+      await writeOut([whyHeader(runConfig, o.why as string), whyText(table, tree, o.precision)]);
+    }
+    return;
+  }
   if (o.json) {
     await writeOut(withNewline(jsonChunks(runDocument(runConfig, run, quiet))));
     return;
@@ -50,6 +66,12 @@ export async function runModelCommand(computation: Computation, o: ModelOptions)
   await writeOut(
     prettyChunks(runConfig, run, { precision: o.precision, full: o.full === true, paint, quiet }),
   );
+}
+
+/** The line above a --why calculation: what was run, so it can be run again. */
+function whyHeader(c: RunConfig, why: string): string {
+  const source = c.input ? ` · input ${c.input}` : "";
+  return `why ${why.trim()} · ${c.computation} · rng ${c.rng} · seed ${c.seed}${source}\n\n`;
 }
 
 function* withNewline(chunks: Iterable<string>): Generator<string> {
