@@ -3,7 +3,8 @@ import type { Matrix } from "../math/matrix.js";
 import { compute, type Normals } from "../model/compute.js";
 import type { Computation, Dims, ModelConfig } from "../model/dims.js";
 import { drawOrder, getSlot, slotName } from "../model/input-slots.js";
-import { matrixAt } from "../model/trace/lookup.js";
+import { type Computed, matrixAt } from "../model/trace/lookup.js";
+import { type WhyNode, whyTree } from "../model/trace/provenance.js";
 import { displayName, TraceTable } from "../model/trace/table.js";
 import type { Answer } from "./answer.js";
 import { type Comparison, compare, type Tolerance } from "./compare.js";
@@ -28,6 +29,8 @@ export interface Grade {
   firstDivergence?: string;
   /** the known mistakes that reproduce the answer's output */
   diagnosis: Diagnosis[];
+  /** how the reference made the first wrong entry of the first divergence, beside the answer's value */
+  why?: { table: TraceTable; tree: WhyNode; actual: number };
 }
 
 /**
@@ -52,9 +55,12 @@ export function grade(answer: Answer, config: ModelConfig, o: GradeOptions): Gra
     }
   }
   const compared: Comparison[] = [];
+  let firstWrongPath: string | undefined;
   for (const [path, m] of expected) {
     const actual = answer.computed.get(path);
-    if (actual) compared.push(compare(displayName(path, config), actual, m, o.tolerance));
+    if (!actual) continue;
+    compared.push(compare(displayName(path, config), actual, m, o.tolerance));
+    if (!compared.at(-1)?.pass) firstWrongPath ??= path;
   }
   const { seq, emb, dmodel, heads, layers, ffn, src } = config;
   const output = answer.computed.get("output") as Matrix;
@@ -67,6 +73,25 @@ export function grade(answer: Answer, config: ModelConfig, o: GradeOptions): Gra
     compared,
     firstDivergence: compared.find((c) => !c.pass)?.name,
     diagnosis: outputOk ? [] : diagnose(config, reference.inputs, output, o.tolerance),
+    why: firstWrongPath ? whyFirstWrong(config, reference, compared, firstWrongPath) : undefined,
+  };
+}
+
+/** The reference's account of the first wrong entry of the first divergence (one step back). */
+function whyFirstWrong(
+  config: ModelConfig,
+  reference: Computed,
+  compared: Comparison[],
+  path: string,
+): Grade["why"] {
+  const first = compared.find((c) => !c.pass)?.first;
+  if (!first) return undefined; // the shapes differ: no entry to explain
+  const table = new TraceTable(config);
+  const [i, j] = first.index;
+  return {
+    table,
+    tree: whyTree(table, reference, { path, i, j }, { depth: 1 }),
+    actual: first.actual,
   };
 }
 

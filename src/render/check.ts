@@ -2,6 +2,7 @@ import type { ChalkInstance } from "chalk";
 import type { Comparison } from "../check/compare.js";
 import type { Grade } from "../check/grade.js";
 import { shapeText } from "./shape.js";
+import { whyText } from "./why.js";
 
 /** One answer's result: graded, or refused with the reason (a bad file). */
 export type Result = { file: string; grade: Grade } | { file: string; error: string };
@@ -65,6 +66,17 @@ export function gradeText(
   const first = g.compared.find((c) => !c.pass) as Comparison;
   const firstLabel = g.compared.length > 1 ? `first divergence: ${first.name}` : first.name;
   out.push("", `  ${paint.bold(firstLabel)}`, ...mismatchLines(first).map((l) => `    ${l}`));
+  if (g.why) {
+    const [i, j] = first.first?.index ?? [];
+    out.push(
+      "",
+      `    how the reference makes ${first.name}[${i},${j}] (yours is ${num(g.why.actual, 8)}):`,
+      ...whyText(g.why.table, g.why.tree, 4)
+        .trimEnd()
+        .split("\n")
+        .map((l) => `      ${l}`),
+    );
+  }
   if (first !== output && !output.pass) {
     out.push("", `  ${paint.bold("output")}`, ...mismatchLines(output).map((l) => `    ${l}`));
   }

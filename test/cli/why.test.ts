@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { cli, fixture } from "../helpers.js";
 
@@ -214,5 +217,26 @@ describe("--why", () => {
     expect(r.stdout).toBe("");
     expect(r.stderr.trimEnd().split("\n")).toHaveLength(1);
     expect(r.stderr.trimEnd()).toMatch(message);
+  });
+});
+
+describe("check with --why", () => {
+  it("shows how the reference makes the first wrong entry of the first divergence, beside the answer's", () => {
+    const doc = JSON.parse(cli(["encode", "--rng", "numpy", "--seed", "0", "--json"]).stdout);
+    const head = doc.layers[0].self.heads[0];
+    const reference = head.scores[1][2];
+    head.scores[1][2] += 1; // a slip in one score: scores is the first divergence, at [1, 2]
+    const file = join(mkdtempSync(join(tmpdir(), "why-")), "answer.json");
+    writeFileSync(file, JSON.stringify(doc));
+    const r = cli(["check", file]);
+    expect(r.code).toBe(1);
+    const lines = r.stdout.split("\n").map((l) => l.trim());
+    expect(lines).toContain("first divergence: scores");
+    expect(lines).toContain(
+      `how the reference makes scores[1,2] (yours is ${Number((reference + 1).toPrecision(8))}):`,
+    );
+    const formula = lines.find((l) => l.startsWith("scores[1,2] = Σₖ q[1,k]·k[2,k]"));
+    expect(formula).toContain("(3 terms:)");
+    expect(lines).toContain(`= ${reference.toFixed(4).replace("-", "−")}`);
   });
 });
