@@ -5,7 +5,8 @@
 //                          commands load (the pretty renderer, chalk, cli-table3, numpy readers)
 //   dist/matmul-worker.js  the second thread of large products (src/math/matmul-parallel.ts)
 //   dist/lib.js            the library, for scripts and bench/bench.mjs
-import { readFileSync, rmSync } from "node:fs";
+//   dist/harness.py        the Python side of grading notebooks (src/harness/harness.py, as is)
+import { copyFileSync, readFileSync, rmSync } from "node:fs";
 import { build } from "esbuild";
 
 const common = {
@@ -38,3 +39,7 @@ await Promise.all([
     outdir: "dist",
   }),
 ]);
+copyFileSync(
+  new URL("../src/harness/harness.py", import.meta.url),
+  new URL("../dist/harness.py", import.meta.url),
+);
