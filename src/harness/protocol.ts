@@ -32,8 +32,8 @@ export interface HarnessRequest {
 /** A value the student's code returned or passed: a numeric array, or why it is not one. */
 export interface Encoded {
   shape?: number[];
-  /** row-major; non-finite numbers as "nan", "inf", "-inf" */
-  data?: (number | string)[];
+  /** the float64 values, little-endian and row-major, in base64 (absent for huge arrays) */
+  f64?: string;
   /** set when the value was not numeric (None, a string, …) */
   error?: string;
   /** set when a tuple (or list) of arrays came back: its length; the first one is encoded */
@@ -144,18 +144,15 @@ export type HarnessLine =
 
 /** A numeric value as a matrix: a 2-D array as it is, a 1-D one as one row; else undefined. */
 export function toMatrix(e: Encoded | undefined): Matrix | undefined {
-  if (!e?.shape || !e.data) return undefined;
+  if (!e?.shape || e.f64 === undefined) return undefined;
   const shape = e.shape.slice();
   while (shape.length > 2 && shape[0] === 1) shape.shift(); // (1, seq, emb): one batch
   if (shape.length > 2) return undefined;
   const [rows, cols] = shape.length === 2 ? shape : [1, shape[0] ?? 1];
-  const data = Float64Array.from(e.data, decodeNumber);
+  const bytes = Buffer.from(e.f64, "base64");
+  const data = new Float64Array(bytes.length / 8);
+  for (let n = 0; n < data.length; n++) data[n] = bytes.readDoubleLE(8 * n);
   return data.length === rows * cols ? new Matrix(rows, cols, data) : undefined;
-}
-
-function decodeNumber(x: number | string): number {
-  if (typeof x === "number") return x;
-  return x === "inf" ? Infinity : x === "-inf" ? -Infinity : Number.NaN;
 }
 
 /** The shape of a value as numpy prints it: `(4, 8)`. */

@@ -82,17 +82,14 @@ export function codeTable(results: CodeResult[], paint: ChalkInstance, width: nu
         ? paint.red(cell)
         : paint.dim(cell);
   };
-  const out = [
+  const out = folder ? [paint.dim(`in ${folder}`)] : [];
+  out.push(
     paint.bold(
-      [
-        pad(folder ? `in ${folder}` : "submission", fileW),
-        pad("Q1", 4),
-        pad("Q2", 4),
-        pad("diagnosis", whyW),
-        "Q3",
-      ].join("  "),
+      [pad("submission", fileW), pad("Q1", 4), pad("Q2", 4), pad("diagnosis", whyW), "Q3"].join(
+        "  ",
+      ),
     ),
-  ];
+  );
   rows.forEach((r, n) => {
     const why = pad(r.why, whyW);
     const cells = [
