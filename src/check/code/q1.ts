@@ -52,13 +52,14 @@ export function gradeQ1(cases: Q1Case[], tol: Tolerance): Q1Result {
   }
   const checked = byReading[reading];
   const pass = checked.every((c) => c.pass);
+  const diagnosis = pass ? [] : diagnose(prepared, checked, tol);
   return {
     pass,
     reading,
     cases: checked.map(strip),
-    diagnosis: pass ? [] : diagnose(prepared, checked, tol),
+    diagnosis,
     error: null,
-    notes: notes(checked, reading),
+    notes: notes(checked, reading, diagnosis.length > 0),
   };
 }
 
@@ -119,7 +120,7 @@ function diagnose(cases: Case[], checked: Checked[], tol: Tolerance): Diagnosis[
   }));
 }
 
-function notes(checked: Checked[], reading: Reading): string[] {
+function notes(checked: Checked[], reading: Reading, diagnosed: boolean): string[] {
   const out: string[] = [];
   if (reading === "weights") {
     out.push(
@@ -127,7 +128,7 @@ function notes(checked: Checked[], reading: Reading): string[] {
     );
   }
   const failing = checked.filter((c) => !c.pass);
-  if (failing.length > 0 && failing.length < checked.length) {
+  if (!diagnosed && failing.length > 0 && checked.some((c) => c.pass && c.seq > 1)) {
     const right = checked.filter((c) => c.pass).map(caseName);
     out.push(
       `right at ${right.join(", ")} but not at ${failing.map(caseName).join(", ")} (seq×emb×d_k): does the code fix a size, or read one from the wrong matrix?`,
