@@ -517,7 +517,11 @@ def child(sub, request, result_w, out_w, workdir):
         except AttributeError:
             pass
         cap = int(request["memory_mb"]) * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+        try:
+            resource.setrlimit(resource.RLIMIT_AS, (cap, cap))
+            capped = True
+        except (ValueError, OSError):  # macOS refuses RLIMIT_AS: run uncapped, and say so
+            capped = False
         null = os.open(os.devnull, os.O_RDONLY)
         os.dup2(null, 0)
         os.dup2(out_w, 1)
@@ -540,6 +544,8 @@ def child(sub, request, result_w, out_w, workdir):
             results.write(json.dumps(obj, allow_nan=False) + "\n")
             results.flush()
 
+        if not capped:
+            send({"type": "uncapped"})
         ns = run_submission(sub, request, send)
         if ns is not None:
             t = request["timeout"]

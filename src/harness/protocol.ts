@@ -112,6 +112,8 @@ export type Message =
   | RanMessage
   | ({ type: "q1" } & QuestionMessage<Q1Case>)
   | ({ type: "q2" } & QuestionMessage<Q2Case>)
+  /** the system refused the memory cap (macOS): the submission ran without one */
+  | { type: "uncapped" }
   /** a code cell is about to run */
   | { type: "cell"; cell: number }
   | { type: "fatal"; error: StudentError }

@@ -60,7 +60,10 @@ export function gradeSubmission(
     questions,
     error,
     stdout: pass || out === "" ? null : out,
-    notes: notes(ran, kind),
+    notes: [
+      ...(last(r, "uncapped") ? ["ran without a memory cap (this system refuses RLIMIT_AS)"] : []),
+      ...notes(ran, kind),
+    ],
     seconds: r.seconds,
   };
 }

@@ -47,6 +47,7 @@ export function firstWrongStep(
     };
   };
   const { x } = i;
+  /** a·b, or undefined when the student's shapes do not fit */
   const p = (a: Matrix, b: Matrix) => tryReplay(() => matmul(a, b));
   const plus = (a: Matrix | undefined, b: Matrix | undefined) =>
     a && b ? tryReplay(() => add(a, b)) : undefined;
@@ -62,7 +63,7 @@ export function firstWrongStep(
     const pool: Named[] = [
       ["X·Wk", ref.k],
       ["X·Wv", ref.v],
-      ["layer_norm(X)·Wq", p(lnx, i.wq)],
+      ["layer_norm(X)·Wq", p(lnx, i.wq)], // (seq, emb)·(emb, dk) → (seq, dk)
       ["layer_norm(X)·Wk", p(lnx, i.wk)],
       ["layer_norm(X)·Wv", p(lnx, i.wv)],
       ["X", x],
@@ -106,7 +107,7 @@ export function firstWrongStep(
   }
 
   // the first add & norm
-  const attn = p(z, i.wo);
+  const attn = p(z, i.wo); // (seq, dk)·(dk, emb) → (seq, emb)
   const [n1, n2] = o.norms;
   if (!n1) return undefined;
   const residual1 = plus(x, attn);
@@ -149,6 +150,7 @@ export function firstWrongStep(
     };
   }
   if (ff.result) {
+    // relu((seq, emb)·(emb, 4·emb))·(4·emb, emb) → (seq, emb), with the draws it made
     const expected = tryReplay(() => matmul(relu(matmul(ff.args[0]!, d1)), d2));
     if (!same(ff.result, expected)) return modified("feed_forward");
   }
