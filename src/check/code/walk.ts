@@ -1,7 +1,7 @@
 import { relu } from "../../math/activations.js";
 import { layerNorm } from "../../math/layer-norm.js";
 import { matmul } from "../../math/matmul.js";
-import { add, type Matrix, shapeText } from "../../math/matrix.js";
+import { add, Matrix, shapeText } from "../../math/matrix.js";
 import { compare, type Tolerance } from "../compare.js";
 import { type Draw, drawText, type Observed } from "./observe.js";
 import type { LayerInputs, LayerPoints } from "./reference.js";
@@ -38,12 +38,13 @@ export function firstWrongStep(
   ) => {
     const got = which(value, c);
     const shape = value ? ` (${shapeText(value)})` : "";
+    const name = STEP_NAMES[step] ?? step;
     return {
       step,
       what,
       message: got
-        ? `${step} gets ${what === "argument" ? "" : `${what} = `}${got}, expected ${want}${hint(got, want)}`
-        : `${step} gets ${what === "argument" ? "a value" : `a ${what}`}${shape} that is not ${want}`,
+        ? `${name} gets ${what === "argument" ? "" : `${what} = `}${got}, expected ${want}${hint(got, want)}`
+        : `${name} gets ${what === "argument" ? "a value" : `a ${what}`}${shape} that is not ${want}`,
     };
   };
   const { x } = i;
@@ -112,10 +113,11 @@ export function firstWrongStep(
   if (!n1) return undefined;
   const residual1 = plus(x, attn);
   if (!same(n1.args[0], residual1)) {
-    return gets("the first layer_norm", "argument", n1.args[0], "X + attn", [
+    return gets("layer_norm 1", "argument", n1.args[0], "X + attn", [
       ["attn = z·Wo", attn],
       ["X, the layer's input", x],
       ["z, without Wo", z],
+      ["X + z, with Wo left out (numpy broadcast the sum)", broadcastAdd(x, z)],
     ]);
   }
   if (n1.result && !same(n1.result, layerNorm(n1.args[0]!))) return modified("layer_norm", 1);
@@ -166,7 +168,7 @@ export function firstWrongStep(
   // the second add & norm, and what is returned
   if (!n2) return undefined;
   if (!same(n2.args[0], plus(norm1, ffn))) {
-    return gets("the second layer_norm", "argument", n2.args[0], "norm1 + ffn", [
+    return gets("layer_norm 2", "argument", n2.args[0], "norm1 + ffn", [
       ["ffn", ffn],
       ["X + ffn (the layer's input, not norm1)", plus(x, ffn)],
       ["X + attn + ffn", plus(residual1, ffn)],
@@ -181,6 +183,26 @@ export function firstWrongStep(
     };
   }
   return undefined;
+}
+
+/** How the report names a step. */
+const STEP_NAMES: Record<string, string> = {
+  "layer_norm 1": "the first layer_norm",
+  "layer_norm 2": "the second layer_norm",
+};
+
+/** a + b as numpy broadcasts it, for a (seq, emb) and a (seq, 1) or (1, emb) b; else undefined. */
+function broadcastAdd(a: Matrix, b: Matrix): Matrix | undefined {
+  const rows = b.rows === a.rows || b.rows === 1;
+  const cols = b.cols === a.cols || b.cols === 1;
+  if (!rows || !cols) return undefined;
+  const out = new Matrix(a.rows, a.cols);
+  for (let i = 0; i < a.rows; i++) {
+    for (let j = 0; j < a.cols; j++) {
+      out.data[i * a.cols + j] = a.get(i, j) + b.get(b.rows === 1 ? 0 : i, b.cols === 1 ? 0 : j);
+    }
+  }
+  return out;
 }
 
 function sameShape(a: Matrix, b: Matrix): boolean {
