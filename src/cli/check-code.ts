@@ -3,10 +3,11 @@ import { resolve } from "node:path";
 import { Q1_CASES, Q2_CASES } from "../check/code/cases.js";
 import { gradeSubmission } from "../check/code/grade-submission.js";
 import { readQ3 } from "../check/code/q3.js";
+import type { Recorded } from "../check/code/recorded.js";
 import type { CodeResult } from "../check/code/result.js";
-import type { HarnessResult } from "../harness/protocol.js";
 import { type HarnessRun, runHarness } from "../harness/run.js";
 import type { CodeSubmission } from "../io/submissions.js";
+import { numpyNormals } from "../rng/normals.js";
 
 export interface CodeOptions {
   python: string;
@@ -47,12 +48,12 @@ export async function gradeCode(
           },
         ).finally(() => progress?.(undefined))
       : undefined;
-  const byFile = new Map<string, HarnessResult>(readable.map((s, n) => [s.file, run!.results[n]]));
+  const byFile = new Map<string, Recorded>(readable.map((s, n) => [s.file, run!.results[n]]));
   const tolerance = { rtol: o.rtol, atol: o.atol };
   const results = subs.map((s) => {
     const r = byFile.get(s.file);
     return r
-      ? gradeSubmission(s.file, s.kind, r, { tolerance, timeout: o.timeout })
+      ? gradeSubmission(s.file, s.kind, r, { tolerance, timeout: o.timeout, stream: numpyNormals })
       : unreadable(s, "cannot be read: no such file");
   });
   return { results, versions: run?.versions };
@@ -80,7 +81,7 @@ function unreadable(s: CodeSubmission, error: string): CodeResult {
 function progressLine(total: number) {
   let done = 0;
   process.stderr.write(`grading 0/${total}`);
-  return (r: HarnessResult | undefined) => {
+  return (r: Recorded | undefined) => {
     if (r === undefined) {
       process.stderr.write("\r\x1b[K");
       return;

@@ -2,14 +2,9 @@ import { spawn } from "node:child_process";
 import { existsSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
+import type { CaseSpec, Recorded, SubmissionKind } from "../check/code/recorded.js";
 import { UserError } from "../io/errors.js";
-import type {
-  CaseSpec,
-  HarnessLine,
-  HarnessRequest,
-  HarnessResult,
-  SubmissionKind,
-} from "./protocol.js";
+import { decodeResult, type HarnessLine, type HarnessRequest } from "./protocol.js";
 
 export interface HarnessOptions {
   /** the Python to run: `python3` on PATH unless --python */
@@ -23,13 +18,13 @@ export interface HarnessOptions {
   q1: CaseSpec[];
   q2: CaseSpec[];
   /** called as each submission ends (in the order they end) */
-  onResult?: (r: HarnessResult) => void;
+  onResult?: (r: Recorded) => void;
 }
 
 export interface HarnessRun {
   versions: { python: string; numpy: string; scipy: string; executable: string };
   /** one per submission, in the order given */
-  results: HarnessResult[];
+  results: Recorded[];
 }
 
 export const HOW_TO_GET_PYTHON =
@@ -64,7 +59,7 @@ export function runHarness(
   };
   return new Promise((resolve, reject) => {
     const child = spawn(o.python, [harnessPath()], { stdio: ["pipe", "pipe", "pipe"] });
-    const results = new Map<number, HarnessResult>();
+    const results = new Map<number, Recorded>();
     let versions: HarnessRun["versions"] | undefined;
     let failure: Error | undefined;
     let stderr = "";
@@ -109,8 +104,10 @@ export function runHarness(
           `${o.python} (${line.python}) has no ${line.module}, which code submissions need: ${HOW_TO_GET_PYTHON}`,
         );
       } else if (line.type === "result") {
-        results.set(line.id, line);
-        o.onResult?.(line);
+        const { type: _, ...wire } = line;
+        const r = decodeResult(wire);
+        results.set(r.id, r);
+        o.onResult?.(r);
       } else if (line.type === "end") ended = true;
     });
 

@@ -1,6 +1,6 @@
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import type { SubmissionKind } from "../harness/protocol.js";
+import type { SubmissionKind } from "../check/code/recorded.js";
 
 export interface CodeSubmission {
   /** as the report names it: the path given, or found inside a folder given */

@@ -4,14 +4,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
 import type {
-  HarnessResult,
   Message,
   Q1Case,
   Q2Case,
   RanMessage,
+  Recorded,
   SubmissionKind,
-} from "../../src/harness/protocol.js";
-import { toMatrix } from "../../src/harness/protocol.js";
+} from "../../src/check/code/recorded.js";
 import { type HarnessOptions, type HarnessRun, runHarness } from "../../src/harness/run.js";
 import { UserError } from "../../src/io/errors.js";
 import { ROOT, testEnv } from "../helpers.js";
@@ -37,14 +36,14 @@ function options(o: Partial<HarnessOptions> = {}): HarnessOptions {
 
 const kind = (f: string): SubmissionKind => (f.endsWith(".py") ? "script" : "notebook");
 
-function message<T extends Message["type"]>(r: HarnessResult, type: T) {
+function message<T extends Message["type"]>(r: Recorded, type: T) {
   const last = r.messages.filter((m) => m.type === type).at(-1);
   return last as Extract<Message, { type: T }> | undefined;
 }
-const ran = (r: HarnessResult) => message(r, "ran") as RanMessage;
-const errors = (r: HarnessResult) => ran(r).cells.filter((c) => c.error);
-const q1Cases = (r: HarnessResult) => (message(r, "q1") as { cases: Q1Case[] }).cases;
-const q2Cases = (r: HarnessResult) => (message(r, "q2") as { cases: Q2Case[] }).cases;
+const ran = (r: Recorded) => message(r, "ran") as RanMessage;
+const errors = (r: Recorded) => ran(r).cells.filter((c) => c.error);
+const q1Cases = (r: Recorded) => (message(r, "q1") as { cases: Q1Case[] }).cases;
+const q2Cases = (r: Recorded) => (message(r, "q2") as { cases: Q2Case[] }).cases;
 
 const FILES = [
   "correct-seed.ipynb",
@@ -103,7 +102,7 @@ describe("running notebooks and scripts", () => {
       "np.sqrt(np.var(x, axis=-1, keepdims=True) + 1e-8)",
     );
     const [c] = q1Cases(r);
-    expect(toMatrix(c.projections.value)).toMatchObject({ rows: 4, cols: 3 });
+    expect(c.projections.value?.matrix).toMatchObject({ rows: 4, cols: 3 });
     expect(c.weights.value?.shape).toEqual([8, 3]); // query·keyᵀ of the weights: (8×3)·(3×8)
     const calls = q2Cases(r)[0].calls.map((k) => [k.fn, k.depth, k.shape ?? null]);
     expect(calls).toEqual([
@@ -119,7 +118,7 @@ describe("running notebooks and scripts", () => {
   });
 
   it("draws the inputs as numpy does after np.random.seed", () => {
-    const x = toMatrix(q2Cases(get("correct-seed.ipynb"))[0].inputs.x)!;
+    const x = q2Cases(get("correct-seed.ipynb"))[0].inputs.x.matrix!;
     // np.random.seed(0); np.random.randn(4, 8)[0, :2]
     expect([x.data[0], x.data[1]]).toEqual([1.764052345967664, 0.4001572083672233]);
   });

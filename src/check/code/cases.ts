@@ -1,4 +1,4 @@
-import type { CaseSpec } from "../../harness/protocol.js";
+import type { CaseSpec } from "./recorded.js";
 
 /**
  * The cases each question is run on. The homework's cell (4×8×3) comes first; the others move

@@ -1,15 +1,8 @@
-import type {
-  HarnessResult,
-  Message,
-  Q1Case,
-  Q2Case,
-  RanMessage,
-  SubmissionKind,
-} from "../../harness/protocol.js";
 import type { Tolerance } from "../compare.js";
 import { gradeQ1 } from "./q1.js";
-import { gradeQ2 } from "./q2.js";
+import { gradeQ2, type Stream } from "./q2.js";
 import { readQ3 } from "./q3.js";
+import type { Message, Q1Case, Q2Case, RanMessage, Recorded, SubmissionKind } from "./recorded.js";
 import type { CodeResult, Q1Result, Q2Result } from "./result.js";
 import { cellNote } from "./student-error.js";
 
@@ -17,12 +10,14 @@ export interface SubmissionOptions {
   tolerance: Tolerance;
   /** --timeout, for the message of a submission that reached it */
   timeout: number;
+  /** the draws of np.random.seed(s), for the feed-forward weights the cell's stream gives */
+  stream: Stream;
 }
 
 type Of<T extends Message["type"]> = Extract<Message, { type: T }>;
 
 /** The last message of a kind (what the student's code might have sent before is overridden). */
-function last<T extends Message["type"]>(r: HarnessResult, type: T): Of<T> | undefined {
+function last<T extends Message["type"]>(r: Recorded, type: T): Of<T> | undefined {
   return r.messages.filter((m): m is Of<T> => m.type === type).at(-1);
 }
 
@@ -30,7 +25,7 @@ function last<T extends Message["type"]>(r: HarnessResult, type: T): Of<T> | und
 export function gradeSubmission(
   file: string,
   kind: SubmissionKind,
-  r: HarnessResult,
+  r: Recorded,
   o: SubmissionOptions,
 ): CodeResult {
   const ran = last(r, "ran");
@@ -47,7 +42,7 @@ export function gradeSubmission(
     q2: q2?.missing
       ? { ...notGraded(`no encoder_layer is defined${context}`), first_wrong: null }
       : q2 && ran
-        ? gradeQ2(q2.cases as Q2Case[], ran.sources, o.tolerance)
+        ? gradeQ2(q2.cases as Q2Case[], ran.sources, o.stream, o.tolerance)
         : { ...notGraded(error ?? "not graded"), first_wrong: null },
     q3: readQ3(ran?.q3 ?? null),
   };
@@ -74,7 +69,7 @@ function notGraded(error: string): Omit<Q1Result & Q2Result, "reading" | "first_
 }
 
 /** Why the submission as a whole could not be graded; null when it was. */
-function fatalError(r: HarnessResult, ran: RanMessage | undefined, timeout: number): string | null {
+function fatalError(r: Recorded, ran: RanMessage | undefined, timeout: number): string | null {
   const fatal = last(r, "fatal");
   if (fatal) return fatal.error.message;
   if (last(r, "done")) return null;

@@ -1,6 +1,5 @@
-import type { Encoded, RecordedCall } from "../../harness/protocol.js";
-import { toMatrix } from "../../harness/protocol.js";
 import type { Matrix } from "../../math/matrix.js";
+import type { RecordedCall, Value } from "./recorded.js";
 
 /** One call of a notebook function that encoder_layer made, as matrices. */
 export interface Seen {
@@ -37,8 +36,8 @@ const isPiece = (fn: string): fn is Piece => (PIECES as readonly string[]).inclu
 
 function seen(c: RecordedCall): Seen {
   return {
-    args: c.args.map((a) => (typeof a === "string" ? undefined : toMatrix(a as Encoded))),
-    result: toMatrix(c.result),
+    args: c.args.map((a) => (typeof a === "string" ? undefined : (a as Value).matrix)),
+    result: c.result?.matrix,
     raised: c.error !== undefined,
   };
 }
@@ -69,7 +68,7 @@ export function observe(calls: RecordedCall[], truncated: boolean): Observed {
         fn: c.fn,
         args: c.args as string[],
         shape: c.shape,
-        values: toMatrix(c.result),
+        values: c.result?.matrix,
         inside: stack.at(-1) ?? "encoder_layer",
       };
       o.draws.push(draw);

@@ -1,8 +1,7 @@
-import type { CallOutcome, Q1Case } from "../../harness/protocol.js";
-import { shapeOf, toMatrix } from "../../harness/protocol.js";
 import type { Matrix } from "../../math/matrix.js";
 import { compare, type Tolerance } from "../compare.js";
 import { caseName } from "./cases.js";
+import { type CallOutcome, type Q1Case, shapeOf } from "./recorded.js";
 import { attentionOutput, catalogue, type Replay, tryReplay } from "./reference.js";
 import type { CaseResult, Diagnosis, Q1Result } from "./result.js";
 import { describeError } from "./student-error.js";
@@ -65,7 +64,7 @@ export function gradeQ1(cases: Q1Case[], tol: Tolerance): Q1Result {
 
 function prepare(spec: Q1Case): Case {
   const [q, k, v, x] = [spec.inputs.q, spec.inputs.k, spec.inputs.v, spec.inputs.x].map(
-    (e) => toMatrix(e)!,
+    (e) => e.matrix!,
   );
   return { spec, q, k, v, emb: x.cols, expected: attentionOutput(q, k, v, x.cols) };
 }
@@ -74,7 +73,7 @@ function check(c: Case, outcome: CallOutcome, tol: Tolerance): Checked {
   const { seed, seq, emb, dmodel } = c.spec;
   const base = { seed, seq, emb, dmodel, pass: false, max_abs: null, shaped: false };
   if (outcome.error) return { ...base, error: describeError(outcome.error) };
-  const actual = toMatrix(outcome.value);
+  const actual = outcome.value?.matrix;
   if (!actual) return { ...base, error: `returned ${shapeOf(outcome.value ?? {})}` };
   const cmp = compare("output", actual, c.expected, tol);
   if (cmp.shape) {

@@ -1,14 +1,15 @@
-import type { Q2Case } from "../../harness/protocol.js";
-import { shapeOf, toMatrix } from "../../harness/protocol.js";
 import { Matrix } from "../../math/matrix.js";
-import { numpyNormals } from "../../rng/normals.js";
 import { compare, type Tolerance } from "../compare.js";
 import { caseName } from "./cases.js";
 import { drawText, type Observed, observe, PIECES } from "./observe.js";
+import { type Q2Case, shapeOf } from "./recorded.js";
 import { catalogue, type LayerInputs, layerPoints, type Replay, tryReplay } from "./reference.js";
 import type { CaseResult, Diagnosis, Q2Result } from "./result.js";
 import { describeError } from "./student-error.js";
 import { firstWrongStep } from "./walk.js";
+
+/** numpy's np.random.seed(s) stream of standard normals (given by the CLI, from rng/). */
+export type Stream = (seed: number) => { fill(out: Float64Array): void };
 
 interface Case {
   spec: Q2Case;
@@ -39,9 +40,10 @@ const GIVEN = {
 export function gradeQ2(
   cases: Q2Case[],
   sources: Record<"feed_forward" | "layer_norm", string | null>,
+  stream: Stream,
   tol: Tolerance,
 ): Q2Result {
-  const graded = cases.map((c) => prepare(c, tol));
+  const graded = cases.map((c) => prepare(c, stream, tol));
   const pass = graded.every((c) => c.result.pass);
   const wrong = graded.find((c) => !c.result.pass && c.output);
   const firstWrong = wrong
@@ -73,8 +75,8 @@ export function gradeQ2(
 }
 
 /** The cell's stream: x, Wq, Wk, Wv, Wo, then feed_forward's W1 (emb × 4·emb) and W2. */
-function cellDraws(s: Q2Case): LayerInputs {
-  const normals = numpyNormals(s.seed);
+function cellDraws(s: Q2Case, stream: Stream): LayerInputs {
+  const normals = stream(s.seed);
   const next = (r: number, c: number) => {
     const m = new Matrix(r, c);
     normals.fill(m.data);
@@ -96,10 +98,10 @@ function cellDraws(s: Q2Case): LayerInputs {
  * The inputs as numpy drew them, and feed_forward's W1, W2 from our own numpy stream (which
  * agrees with numpy's to the last bit or so: Math.log is not always glibc's log).
  */
-function prepare(spec: Q2Case, tol: Tolerance): Case {
-  const inputs = cellDraws(spec);
+function prepare(spec: Q2Case, stream: Stream, tol: Tolerance): Case {
+  const inputs = cellDraws(spec, stream);
   for (const key of ["x", "wq", "wk", "wv", "wo"] as const) {
-    const drawn = toMatrix(spec.inputs[key]);
+    const drawn = spec.inputs[key].matrix;
     if (!drawn || !compare(key, drawn, inputs[key], { rtol: 1e-12, atol: 0 }).pass) {
       throw new Error(`the harness drew ${key} unlike numpy's np.random.seed(${spec.seed}) stream`);
     }
@@ -111,7 +113,7 @@ function prepare(spec: Q2Case, tol: Tolerance): Case {
   const expected = layerPoints(inputs).output;
   if (spec.error)
     return { spec, inputs, observed, result: { ...base, error: describeError(spec.error) } };
-  const output = toMatrix(spec.output);
+  const output = spec.output?.matrix;
   if (!output) {
     return {
       spec,

@@ -1,4 +1,4 @@
-import type { SubmissionKind } from "../../harness/protocol.js";
+import type { SubmissionKind } from "./recorded.js";
 
 /**
  * What grading one notebook or script gives: SPEC section 4b's shape (these keys are kept;

@@ -1,4 +1,4 @@
-import type { StudentError } from "../../harness/protocol.js";
+import type { StudentError } from "./recorded.js";
 
 /** `<cell 3>` → `cell 3`; `<script>` → `the script`. */
 function place(file: string | undefined): string {
