@@ -1,17 +1,19 @@
 import { writeFileSync } from "node:fs";
+import { answerConfig } from "../check/answer.js";
 import type { CodeResult } from "../check/code/result.js";
 import { grade } from "../check/grade.js";
-import { readAnswer } from "../io/answer.js";
-import { UserError } from "../io/errors.js";
+import { EXIT, ExitError, errorLine, UserError } from "../errors.js";
 import { readInput } from "../io/read.js";
+import { readAnswer } from "../io/read-answer.js";
 import { splitSubmissions } from "../io/submissions.js";
 import type { Result } from "../render/check.js";
 import * as render from "../render/check.js";
 import { jsonText } from "../render/json.js";
+import { makeNormals } from "../rng/normals.js";
 import type { CheckOptions } from "./check.js";
 import { gradeCode } from "./check-code.js";
+import { assertFits } from "./memory-guard.js";
 import { dimFlags, paintFor, resolveSeed } from "./options.js";
-import { EXIT, outcome } from "./outcome.js";
 import { writeOut } from "./output.js";
 
 /**
@@ -49,7 +51,8 @@ export async function runCheck(args: string[], o: CheckOptions): Promise<void> {
   const errors = results.some((r) => "error" in r);
   const wrong =
     results.some((r) => "grade" in r && !r.grade.pass) || codeResults.some((r) => !r.pass);
-  outcome.code = errors ? EXIT.usage : wrong ? EXIT.wrongAnswer : EXIT.ok;
+  const status = errors ? EXIT.usage : wrong ? EXIT.wrongAnswer : EXIT.ok;
+  if (status !== EXIT.ok) throw new ExitError(status);
 }
 
 async function gradeAnswers(
@@ -59,24 +62,21 @@ async function gradeAnswers(
   alone: boolean,
 ): Promise<Result[]> {
   const flags = dimFlags(o);
+  const tolerance = { rtol: o.rtol, atol: o.atol };
   const results: Result[] = [];
   for (const file of files) {
     try {
       const answer = readAnswer(await readInput(file), o.against);
+      const config = answerConfig(answer, { dims: flags, cross: o.cross, causal: o.causal });
+      assertFits(config);
+      const normals = await makeNormals(o.rng, seed ?? 0);
       results.push({
         file: answer.file,
-        grade: await grade(answer, {
-          tolerance: { rtol: o.rtol, atol: o.atol },
-          flags,
-          rng: o.rng,
-          seed,
-          cross: o.cross,
-          causal: o.causal,
-        }),
+        grade: grade(answer, config, { tolerance, seed, normals }),
       });
     } catch (e) {
       if (!(e instanceof UserError) || alone) throw e;
-      process.stderr.write(`transformer-lab: error: ${e.message}\n`);
+      process.stderr.write(errorLine(e.message));
       results.push({ file, error: e.message });
     }
   }

@@ -1,7 +1,7 @@
 import { availableParallelism } from "node:os";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { DEFAULT_TOLERANCE } from "../check/compare.js";
-import type { Command as ModelCommand } from "../model/inputs.js";
+import type { Computation } from "../model/dims.js";
 import { RNG_NAMES } from "../rng/normals.js";
 import { runCheck } from "./check-run.js";
 import { addDimensionOptions, type CommonOptions, positiveInt } from "./options.js";
@@ -9,7 +9,7 @@ import { addDimensionOptions, type CommonOptions, positiveInt } from "./options.
 export interface CheckOptions extends CommonOptions {
   rtol: number;
   atol: number;
-  against?: ModelCommand;
+  against?: Computation;
   cross: boolean;
   causal?: boolean;
   /** notebooks and scripts: the Python, the limits of each run, how many at once, the gradebook */

@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { createInterface } from "node:readline";
 import { fileURLToPath } from "node:url";
 import type { CaseSpec, Recorded, SubmissionKind } from "../check/code/recorded.js";
-import { UserError } from "../io/errors.js";
+import { UserError } from "../errors.js";
 import { decodeResult, type HarnessLine, type HarnessRequest } from "./protocol.js";
 
 export interface HarnessOptions {

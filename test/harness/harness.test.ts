@@ -11,8 +11,8 @@ import type {
   Recorded,
   SubmissionKind,
 } from "../../src/check/code/recorded.js";
+import { UserError } from "../../src/errors.js";
 import { type HarnessOptions, type HarnessRun, runHarness } from "../../src/harness/run.js";
-import { UserError } from "../../src/io/errors.js";
 import { ROOT, testEnv } from "../helpers.js";
 
 // The harness on its own, with real Python: what it runs, what it records, what it survives.

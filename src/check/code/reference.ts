@@ -1,8 +1,8 @@
 import { layerNorm } from "../../math/layer-norm.js";
 import type { Matrix } from "../../math/matrix.js";
 import { attention } from "../../model/attention.js";
-import { PAPER, type Variant } from "../../model/config.js";
 import { encoderLayer } from "../../model/encoder-layer.js";
+import { PAPER, rewire, type Variant } from "../../model/variants.js";
 import { MISTAKES } from "../mistakes.js";
 import type { Diagnosis } from "./result.js";
 
@@ -51,13 +51,13 @@ export function attentionOutput(
   emb: number,
   variant: Partial<Variant> = {},
 ): Matrix {
-  return attention(q, k, v, { emb, variant: { ...PAPER, ...variant } }).z;
+  return attention(q, k, v, { emb, parts: rewire({ ...PAPER, ...variant }).attention }).z;
 }
 
 /** The encoder layer, or a mistake's version of it, seen at the points a notebook's calls show. */
 export function layerPoints(i: LayerInputs, variant: Partial<Variant> = {}): LayerPoints {
   const v = { ...PAPER, ...variant };
-  const t = encoderLayer(i.x, i, { heads: 1, keep: true, variant: v });
+  const t = encoderLayer(i.x, i, { heads: 1, keep: true, wiring: rewire(v) });
   const head = t.self.heads[0];
   const pre = v.norm === "pre";
   return {

@@ -1,4 +1,7 @@
+import type { Diagnosis } from "../diagnose.js";
 import type { SubmissionKind } from "./recorded.js";
+
+export type { Diagnosis };
 
 /**
  * What grading one notebook or script gives: SPEC section 4b's shape (these keys are kept;
@@ -29,12 +32,6 @@ export interface CaseResult {
   max_abs: number | null;
   /** why there is no comparable output */
   error?: string;
-}
-
-export interface Diagnosis {
-  id: string;
-  message: string;
-  fix: string;
 }
 
 export interface Q1Result {
