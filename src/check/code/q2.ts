@@ -1,4 +1,7 @@
-import { Matrix } from "../../math/matrix.js";
+import type { Matrix } from "../../math/matrix.js";
+import { drawInputs, type Normals } from "../../model/compute.js";
+import type { ModelConfig } from "../../model/dims.js";
+import type { Inputs } from "../../model/input-slots.js";
 import { compare, type Tolerance } from "../compare.js";
 import { caseName } from "./cases.js";
 import { drawText, type Observed, observe, PIECES } from "./observe.js";
@@ -9,7 +12,7 @@ import { describeError } from "./student-error.js";
 import { firstWrongStep } from "./walk.js";
 
 /** numpy's np.random.seed(s) stream of standard normals (given by the CLI, from rng/). */
-export type Stream = (seed: number) => { fill(out: Float64Array): void };
+export type Stream = (seed: number) => Normals;
 
 interface Case {
   spec: Q2Case;
@@ -74,24 +77,28 @@ export function gradeQ2(
   };
 }
 
-/** The cell's stream: x, Wq, Wk, Wv, Wo, then feed_forward's W1 (emb × 4·emb) and W2. */
+/**
+ * The cell's stream, drawn by the project's one pipeline in the notebook's order (SPEC section
+ * 2): x, Wq, Wk, Wv, Wo, then the W1 (emb × 4·emb) and W2 that feed_forward draws.
+ */
 function cellDraws(s: Q2Case, stream: Stream): LayerInputs {
-  const normals = stream(s.seed);
-  const next = (r: number, c: number) => {
-    const m = new Matrix(r, c);
-    normals.fill(m.data);
-    return m;
-  };
   const { seq, emb, dmodel } = s;
-  return {
-    x: next(seq, emb),
-    wq: next(emb, dmodel),
-    wk: next(emb, dmodel),
-    wv: next(emb, dmodel),
-    wo: next(dmodel, emb),
-    w1: next(emb, 4 * emb),
-    w2: next(4 * emb, emb),
+  const config: ModelConfig = {
+    computation: "encode",
+    seq,
+    emb,
+    dmodel,
+    heads: 1,
+    layers: 1,
+    ffn: 4 * emb,
+    src: seq,
+    cross: false,
+    causal: false,
   };
+  const none: Inputs = { globals: {}, layers: [{}] };
+  const { globals, layers } = drawInputs(config, none, stream(s.seed));
+  const { wq, wk, wv, wo, w1, w2 } = layers[0];
+  return { x: globals.x!, wq: wq!, wk: wk!, wv: wv!, wo: wo!, w1: w1!, w2: w2! };
 }
 
 /**
