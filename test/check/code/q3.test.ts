@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { readQ3 } from "../../src/check/code/q3.js";
+import { readQ3 } from "../../../src/check/code/q3.js";
 
 const found = (text: string) =>
   readQ3(text)
