@@ -1,6 +1,7 @@
 import type { Matrix } from "../math/matrix.js";
 import { esc } from "./html/page.js";
 import { HIDDEN, hexAt, inkOn, lut, lutIndex, type Scale, signedLimit } from "./html/palette.js";
+import { type PageStep, resolve } from "./html/steps.js";
 
 export interface HeatMapOptions {
   /** `weights = softmax(masked)` */
@@ -94,4 +95,28 @@ export function heatMapSvg(m: Matrix, o: HeatMapOptions): string {
   }
   out.push("</svg>\n");
   return out.join("\n");
+}
+
+/** `--svg`: one step of a run's document as a heat map, the causal mask hatched where it applies. */
+export function stepSvg(doc: Record<string, unknown>, steps: PageStep[], step: PageStep): string {
+  const m = resolve(doc, step.path) as Matrix;
+  const from = steps.find((s) => s.path === step.operands[0]);
+  const mask =
+    step.op === "mask"
+      ? m
+      : step.op === "softmax" && from?.op === "mask"
+        ? (resolve(doc, from.path) as Matrix)
+        : undefined;
+  const where = [
+    step.place.layer !== undefined ? `layer ${step.place.layer}` : "",
+    step.place.head !== undefined ? `head ${step.place.head}` : "",
+  ].filter(Boolean);
+  const c = doc.config as Record<string, unknown>;
+  return heatMapSvg(m, {
+    title: step.formula ? `${step.name} = ${step.formula}` : step.name,
+    subtitle: [`${doc.command}`, ...where, step.shape, `rng ${c.rng} · seed ${c.seed}`].join(" · "),
+    scale: step.kind,
+    mask,
+    attention: ["scores", "scaled", "masked", "weights"].includes(step.name),
+  });
 }

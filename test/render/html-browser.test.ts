@@ -5,7 +5,7 @@ import { pathToFileURL } from "node:url";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectMatrixClose, fixture, ROOT, testEnv } from "../helpers.js";
-import { makePage } from "./html-pages.js";
+import { makeCheckPage, makePage } from "./html-pages.js";
 
 type Rows = (number | null)[][];
 let browser: Browser;
@@ -200,6 +200,25 @@ describe("the page in Chromium", () => {
     await page.keyboard.press("ArrowLeft"); // within the tab list: back to head 0
     expect(await visibleQ()).toEqual(["layers[0].self.heads[0].q"]);
     expect(errors).toEqual([]);
+  });
+
+  it("check's report: the class at a glance, the wrong answer as answer, reference and difference", async () => {
+    await open(makeCheckPage());
+    expect(await page.$$eval(".glance a", (as) => as.map((a) => a.className))).toEqual([
+      "square pass",
+      "square fail",
+      "square error",
+    ]);
+    expect(await page.$$eval("table.results tbody tr", (trs) => trs.length)).toBe(3);
+    for (const part of ["answer", "reference", "difference"]) {
+      expect(await marked(page, `r1.${part}`, "first")).toEqual([5]);
+    }
+    const diff = await cells(page, "r1.difference");
+    expect(diff.map((c) => Number(c.value))).toEqual([0, 0, 0, 0, 0, 1.5]);
+    await page.hover(`${grid("r1.difference")} .cell >> nth=5`);
+    expect(await page.textContent("#why")).toContain("answer − reference = 7.5000 − 6.0000");
+    expect(errors).toEqual([]);
+    expect(requests).toEqual([]);
   });
 
   it("a BERT-base layer (seq 128, emb 768, 12 heads) loads in a few seconds and its canvases answer hovers", async () => {

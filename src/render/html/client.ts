@@ -85,7 +85,7 @@ function view(el: HTMLElement): View {
   if (v) return v;
   const step = steps.get(path) as PageStep;
   const m = mat(path);
-  const limit = step.kind === "weights" ? 1 : signedLimit(m.data);
+  const limit = step.kind === "weights" ? 1 : (step.limit ?? signedLimit(m.data));
   v = { el, step, m, limit, hidden: hiddenTest(step, m) };
   views.set(path, v);
   paint(v);
@@ -165,7 +165,7 @@ function paint(v: View): void {
       img.data[p + 3] = 255;
     }
     ctx.putImageData(img, 0, 0);
-    const room = Math.max(200, (el.parentElement?.clientWidth ?? 800) - 8);
+    const room = Math.max(200, (el.closest("main")?.clientWidth ?? 800) - 8);
     const px = Math.max(1, Math.min(8, Math.floor(room / m.cols)));
     const width = Math.min(m.cols * px, room);
     canvas.style.width = `${width}px`;
@@ -174,13 +174,13 @@ function paint(v: View): void {
     v.overlay.className = "overlay";
     el.append(canvas, v.overlay);
   }
-  el.after(legend(v));
+  (el.closest("figure") ?? el).append(legend(v));
+  if (step.mark) highlight({ path: step.path, cell: step.mark }, "first", true);
 }
 
 /** The colour bar under a matrix, with its ends and middle labelled. */
 function legend(v: View): HTMLElement {
-  const old = v.el.parentElement?.querySelector(":scope > .legend");
-  old?.remove();
+  v.el.closest("figure")?.querySelector(".legend")?.remove();
   const t = table(v.step.kind);
   const stops = Array.from({ length: 9 }, (_, n) => hexAt(t, Math.round((n * 255) / 8))).join(",");
   const d = document.createElement("div");
@@ -230,7 +230,8 @@ function moveWithin(v: View, e: KeyboardEvent): void {
 /** Everything highlighted now, to undo on the next activation. */
 let lit: (() => void)[] = [];
 
-function highlight(mark: Mark, cls: string): void {
+/** Outlines part of a matrix until the next activation (or for good: check's first wrong entry). */
+function highlight(mark: Mark, cls: string, permanent = false): void {
   const el = document.querySelector<HTMLElement>(`.grid[data-path="${CSS.escape(mark.path)}"]`);
   if (!el) return;
   const v = view(el);
@@ -246,7 +247,7 @@ function highlight(mark: Mark, cls: string): void {
       for (let j = c0; j < c1; j++) {
         const c = cells[i * cols + j];
         c.classList.add(cls);
-        lit.push(() => c.classList.remove(cls));
+        if (!permanent) lit.push(() => c.classList.remove(cls));
       }
     }
   } else if (v.overlay) {
@@ -261,7 +262,7 @@ function highlight(mark: Mark, cls: string): void {
       width: `${(100 * (c1 - c0)) / cols}%`,
     });
     v.overlay.append(band);
-    lit.push(() => band.remove());
+    if (!permanent) lit.push(() => band.remove());
   }
 }
 

@@ -59,13 +59,24 @@ export function* runPage(
     `<main>${sections(command, steps)}</main>`,
     `<aside id="why" aria-live="polite" hidden></aside>`,
   ].join("\n");
+  yield* pageChunks(title, body, data, (path) => resolve(doc, path) as Matrix, assets);
+}
+
+/**
+ * A page in chunks (a BERT-size page is tens of megabytes): the shell around the data, and one
+ * element per matrix holding its bytes, which the client decodes when it draws the matrix.
+ */
+export function* pageChunks(
+  title: string,
+  body: string,
+  data: PageData,
+  matrix: (path: string) => Matrix,
+  assets: PageAssets,
+): Generator<string> {
   const [head, tail] = pageHtml(title, body, data, assets).split(DATA_BLOCKS);
   yield head;
-  for (const s of steps) {
-    const ref = matrices[s.path];
-    yield `<script type="text/plain" id="${ref.id}">`;
-    yield base64(resolve(doc, s.path) as Matrix, ref.bits);
-    yield "</script>\n";
+  for (const [path, ref] of Object.entries(data.matrices)) {
+    yield `<script type="text/plain" id="${ref.id}">${base64(matrix(path), ref.bits)}</script>\n`;
   }
   yield tail;
 }
@@ -74,7 +85,7 @@ export function* runPage(
 const DATA_BLOCKS = "<!--data-->";
 
 /** The HTML shell: styles, body, the data as JSON, then the script. */
-export function pageHtml(title: string, body: string, data: unknown, assets: PageAssets): string {
+function pageHtml(title: string, body: string, data: unknown, assets: PageAssets): string {
   const json = JSON.stringify(data).replace(/</g, "\\u003c");
   return `<!doctype html>
 <html lang="en">
@@ -165,7 +176,7 @@ function sections(command: string, steps: PageStep[]): string {
         if (layer !== undefined) {
           const kind = command === "decode" ? "Decoder" : "Encoder";
           out.push(
-            `<section class="layer" id="layer-${layer}"><h2>${kind} layer ${layer + 1} of ${layers}</h2>`,
+            `<section class="layer" id="layer-${layer}"><h2>${kind} layer ${layer}${layers > 1 ? ` (of ${layers}, from 0)` : ""}</h2>`,
           );
         }
       }

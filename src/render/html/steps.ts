@@ -10,7 +10,9 @@ export type Op =
   | "softmax"
   | "add"
   | "layernorm"
-  | "concat";
+  | "concat"
+  /** check's report: answer − reference */
+  | "difference";
 
 /** Where a step sits on the page: its layer section, its block, its head tab. */
 export interface Place {
@@ -43,6 +45,10 @@ export interface PageStep {
   divisor?: number;
   place: Place;
   note?: string;
+  /** the signed scale's ±limit, when several matrices must share one (check: answer and reference) */
+  limit?: number;
+  /** an entry outlined for good (check's report: the first wrong one) */
+  mark?: [number, number];
 }
 
 type Doc = Record<string, unknown>;
@@ -248,6 +254,32 @@ function attentionSteps(
     note: "each row sums to 1: row i is how much query i attends to each key",
   });
   push(`${p}.z`, "z", "matmul", [`${p}.weights`, v], `weights·${vName}`, place);
+}
+
+/**
+ * The step a user names (`weights`, `q`, `norm1`, `wq`, `cross.weights`) in the given layer and head
+ * (each 0 by default, numbered as in the trace's paths); the first in computing order.
+ */
+export function findStep(
+  steps: PageStep[],
+  name: string,
+  where: { layer?: number; head?: number } = {},
+): PageStep | undefined {
+  const want = name.toLowerCase();
+  const layer = where.layer ?? 0;
+  const head = where.head ?? 0;
+  return steps.find(
+    (s) =>
+      (s.path.toLowerCase() === want || s.path.toLowerCase().endsWith(`.${want}`)) &&
+      (s.place.layer === undefined || s.place.layer === layer || !s.path.startsWith("layers")) &&
+      (s.place.head === undefined || s.place.head === head) &&
+      (!s.path.startsWith("inputs.layers") || s.path.startsWith(`inputs.layers[${layer}]`)),
+  );
+}
+
+/** The names findStep knows, for an error message: `x, wq, …, q, k, …, output`. */
+export function stepNames(steps: PageStep[]): string[] {
+  return [...new Set(steps.map((s) => s.path.slice(s.path.lastIndexOf(".") + 1)))];
 }
 
 /** A path of the document (`layers[0].self.heads[1].q`) to its value. */

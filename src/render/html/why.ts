@@ -159,6 +159,15 @@ export function explain(s: PageStep, i: number, j: number, look: Lookup): Why {
         marks: [{ path: a, row: i }],
       };
     }
+    case "difference":
+      return {
+        title,
+        lines: [`= answer − reference = ${fmt(value(a, i, j))} − ${fmt(value(b, i, j))}`],
+        marks: [
+          { path: a, cell: [i, j] },
+          { path: b, cell: [i, j] },
+        ],
+      };
     case "concat": {
       const width = look.mat(a).cols;
       const h = Math.floor(j / width);
