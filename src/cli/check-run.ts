@@ -8,6 +8,7 @@ import * as render from "../render/check.js";
 import { jsonText } from "../render/json.js";
 import { makeNormals } from "../rng/normals.js";
 import type { CheckOptions } from "./check.js";
+import { writeCheckPage } from "./html-output.js";
 import { assertFits } from "./memory-guard.js";
 import { dimFlags, paintFor, resolveSeed } from "./options.js";
 import { writeOut } from "./output.js";
@@ -44,6 +45,10 @@ export async function runCheck(files: string[], o: CheckOptions): Promise<void> 
         ? render.gradeText(results[0].grade, tol, paint)
         : await render.batchText(results, paint);
     await writeOut([text]);
+  }
+  if (o.html) {
+    const config = { rtol: tol.rtol, atol: tol.atol, rng: o.rng, seed: seed ?? null };
+    await writeCheckPage(o.html, results, config);
   }
   const errors = results.some((r) => "error" in r);
   const wrong = results.some((r) => "grade" in r && !r.grade.pass);

@@ -6,6 +6,8 @@ import { runCheck } from "./check-run.js";
 import { addDimensionOptions, type CommonOptions } from "./options.js";
 
 export interface CheckOptions extends CommonOptions {
+  /** also write the report as a page */
+  html?: string;
   rtol: number;
   atol: number;
   against?: Computation;
@@ -63,6 +65,10 @@ export function checkCommand(): Command {
     .option("--no-cross", "decode answers without cross-attention")
     .option("--causal", "attention answers with the causal mask")
     .option("--json", "one JSON document on stdout")
+    .option(
+      "--html <file>",
+      "also write the report as a page: the class at a glance, each wrong matrix",
+    )
     .option("--no-color", "no colour (also: NO_COLOR=1)")
     .addHelpText(
       "after",
@@ -74,6 +80,7 @@ Examples:
   $ transformer-lab check answer.npz                        np.savez("answer.npz", x=…, wq=…, w1=…, scores=…, output=…)
   $ transformer-lab check --seed 0 answers/*.npy            a folder at once: a table and a count
   $ transformer-lab check --seed 0 --json answers/* | jq .failed
+  $ transformer-lab check --seed 0 --html report.html answers/*
   $ transformer-lab check --against attention qkv.json      {"q": …, "k": …, "v": …, "output": …}`,
     )
     .action(async (files: string[], o: CheckOptions) => {

@@ -1,7 +1,9 @@
 import type { Matrix } from "../math/matrix.js";
+import { type Computed, matrixAt } from "../model/trace/lookup.js";
+import type { RunConfig } from "./document.js";
 import { esc } from "./html/page.js";
 import { HIDDEN, hexAt, inkOn, lut, lutIndex, type Scale, signedLimit } from "./html/palette.js";
-import { type PageStep, resolve } from "./html/steps.js";
+import type { PageStep } from "./html/steps.js";
 
 export interface HeatMapOptions {
   /** `weights = softmax(masked)` */
@@ -97,26 +99,35 @@ export function heatMapSvg(m: Matrix, o: HeatMapOptions): string {
   return out.join("\n");
 }
 
-/** `--svg`: one step of a run's document as a heat map, the causal mask hatched where it applies. */
-export function stepSvg(doc: Record<string, unknown>, steps: PageStep[], step: PageStep): string {
-  const m = resolve(doc, step.path) as Matrix;
-  const from = steps.find((s) => s.path === step.operands[0]);
+/** `--svg`: one step of a run as a heat map, the causal mask hatched where it applies. */
+export function stepSvg(
+  config: RunConfig,
+  run: Computed,
+  steps: PageStep[],
+  step: PageStep,
+): string {
+  const m = matrixAt(run, step.path) as Matrix;
+  const from = steps.find((s) => s.path === step.operands[0]?.path);
   const mask =
-    step.op === "mask"
+    step.op.kind === "mask" || step.op.kind === "causal-mask"
       ? m
-      : step.op === "softmax" && from?.op === "mask"
-        ? (resolve(doc, from.path) as Matrix)
+      : step.op.kind === "softmax" && from?.op.kind === "mask"
+        ? (matrixAt(run, from.path) as Matrix)
         : undefined;
   const where = [
-    step.place.layer !== undefined ? `layer ${step.place.layer}` : "",
-    step.place.head !== undefined ? `head ${step.place.head}` : "",
+    step.layer !== undefined ? `layer ${step.layer}` : "",
+    step.head !== undefined ? `head ${step.head}` : "",
   ].filter(Boolean);
-  const c = doc.config as Record<string, unknown>;
   return heatMapSvg(m, {
-    title: step.formula ? `${step.name} = ${step.formula}` : step.name,
-    subtitle: [`${doc.command}`, ...where, step.shape, `rng ${c.rng} · seed ${c.seed}`].join(" · "),
+    title: step.formula ? `${step.label} = ${step.formula}` : step.label,
+    subtitle: [
+      config.computation,
+      ...where,
+      step.shape,
+      `rng ${config.rng} · seed ${config.seed}`,
+    ].join(" · "),
     scale: step.kind,
     mask,
-    attention: ["scores", "scaled", "masked", "weights"].includes(step.name),
+    attention: ["scores", "scaled", "mask", "masked", "weights"].includes(step.name),
   });
 }

@@ -2,16 +2,9 @@ import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fromRows } from "../../src/math/matrix.js";
-import { DEFAULT_DIMS, type Dims } from "../../src/model/config.js";
-import type { Command } from "../../src/model/inputs.js";
-import { run } from "../../src/model/run.js";
-import { runDocument } from "../../src/render/document.js";
+import type { Computation, Dims } from "../../src/model/dims.js";
 import { type CheckRow, checkPage } from "../../src/render/html/check-page.js";
-import { runPage } from "../../src/render/html/page.js";
-import { jsonText } from "../../src/render/json.js";
-import { completeInputs } from "../../src/rng/draw.js";
-import { makeNormals } from "../../src/rng/normals.js";
-import { ROOT } from "../helpers.js";
+import { cli, ROOT } from "../helpers.js";
 
 export const DIR = mkdtempSync(join(tmpdir(), "tl-html-"));
 
@@ -20,28 +13,27 @@ export const assets = () => ({
   style: readFileSync(`${ROOT}dist/html-client.css`, "utf8"),
 });
 
-/** A run's page written to a file, and its `--json` document parsed. */
-export async function makePage(
+/** A run's page written by the built CLI (`--html`), and its `--json` document when asked for. */
+export function makePage(
   name: string,
-  command: Command,
+  command: Computation,
   dims: Partial<Dims> & { seed: number; causal?: boolean; cross?: boolean },
-): Promise<{ file: string; html: string; json: Record<string, unknown> }> {
-  const d: Dims = { ...DEFAULT_DIMS, ffn: 4 * (dims.emb ?? DEFAULT_DIMS.emb), ...dims };
-  d.src = dims.src ?? d.seq;
-  const cross = command === "decode" && dims.cross !== false;
-  const normals = await makeNormals("numpy", dims.seed);
-  const inputs = completeInputs(command, d, cross, { globals: {}, layers: [] }, normals);
-  const trace = run(command, inputs, d, { keep: true, cross, causal: dims.causal });
-  const config = { command, ...d, rng: "numpy", seed: dims.seed, cross, causal: dims.causal };
-  const doc = runDocument(config, inputs, trace, false);
-  const html = [...runPage(doc, assets(), { precision: 4 })].join("");
+): { file: string; html: string; json: Record<string, unknown> } {
+  const { seed, causal, cross, ...sizes } = dims;
+  const args = [command, "--rng", "numpy", "--seed", String(seed)];
+  for (const [k, v] of Object.entries(sizes)) args.push(`--${k}`, String(v));
+  if (causal) args.push("--causal");
+  if (cross === false) args.push("--no-cross");
   const file = join(DIR, `${name}.html`);
-  writeFileSync(file, html);
+  const r = cli([...args, "--html", file]);
+  if (r.code !== 0) throw new Error(`${args.join(" ")}: ${r.stderr}`);
   return {
     file,
-    html,
+    get html() {
+      return readFileSync(file, "utf8");
+    },
     get json() {
-      return JSON.parse(jsonText(doc)); // slow for a large run: only when asked
+      return JSON.parse(cli([...args, "--json"]).stdout);
     },
   };
 }

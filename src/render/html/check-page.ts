@@ -3,6 +3,8 @@ import { EXACT_MAX, esc, type PageAssets, type PageData, pageChunks } from "./pa
 import { signedLimit } from "./palette.js";
 import type { PageStep } from "./steps.js";
 
+const INPUT: PageStep["op"] = { kind: "input" };
+
 /** One answer of a `check` run, as the report page shows it. */
 export interface CheckRow {
   file: string;
@@ -43,22 +45,23 @@ export function* checkPage(
       operands: string[],
     ): PageStep => ({
       path: `${p}.${key}`,
-      name: title,
+      name: key,
+      label: title,
       formula: "",
       rows: m.rows,
       cols: m.cols,
       shape: `${m.rows}×${m.cols}`,
       kind: "signed",
       op,
-      operands,
+      operands: operands.map((path) => ({ path })),
       place: { block: "inputs" },
       mark: first,
     });
     const limit = Math.max(signedLimit(answer.data), signedLimit(reference.data));
     const same = answer.rows === reference.rows && answer.cols === reference.cols;
     const figures: PageStep[] = [
-      { ...step("answer", `${name} (answer)`, answer, "input", []), limit },
-      { ...step("reference", `${name} (reference)`, reference, "input", []), limit },
+      { ...step("answer", `${name} (answer)`, answer, INPUT, []), limit },
+      { ...step("reference", `${name} (reference)`, reference, INPUT, []), limit },
     ];
     mats.set(`${p}.answer`, answer);
     mats.set(`${p}.reference`, reference);
@@ -70,7 +73,7 @@ export function* checkPage(
       );
       mats.set(`${p}.difference`, d);
       figures.push(
-        step("difference", `${name} (answer − reference)`, d, "difference", [
+        step("difference", `${name} (answer − reference)`, d, { kind: "difference" }, [
           `${p}.answer`,
           `${p}.reference`,
         ]),
@@ -82,7 +85,7 @@ export function* checkPage(
       `<section class="block" id="answer-${n}"><h3>${esc(r.file)}: ${esc(name)}</h3><p class="note">the first diverging matrix${where}${same ? "" : `; shapes differ: ${answer.rows}×${answer.cols}, expected ${reference.rows}×${reference.cols}`}</p><div class="side-by-side">${figures
         .map(
           (s) =>
-            `<figure class="step" data-path="${esc(s.path)}"><figcaption><b class="name">${esc(s.name)}</b> <span class="shape">${s.shape}</span></figcaption><div class="matrix"><div class="grid" tabindex="0" data-path="${esc(s.path)}" aria-label="${esc(s.name)}"></div></div></figure>`,
+            `<figure class="step" data-path="${esc(s.path)}"><figcaption><b class="name">${esc(s.label)}</b> <span class="shape">${s.shape}</span></figcaption><div class="matrix"><div class="grid" tabindex="0" data-path="${esc(s.path)}" aria-label="${esc(s.label)}"></div></div></figure>`,
         )
         .join("")}</div></section>`,
     );

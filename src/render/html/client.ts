@@ -74,8 +74,8 @@ interface View {
 const views = new Map<string, View>();
 
 function hiddenTest(step: PageStep, m: Mat): (n: number) => boolean {
-  const from = step.op === "softmax" ? steps.get(step.operands[0]) : undefined;
-  const masked = from?.op === "mask" ? mat(from.path).data : undefined;
+  const from = step.op.kind === "softmax" ? steps.get(step.operands[0].path) : undefined;
+  const masked = from?.op.kind === "mask" ? mat(from.path).data : undefined;
   return (n) => m.data[n] === Number.NEGATIVE_INFINITY || masked?.[n] === Number.NEGATIVE_INFINITY;
 }
 
@@ -190,8 +190,10 @@ function legend(v: View): HTMLElement {
       ? ["0", "0.5", "1"]
       : [`−${v.limit.toPrecision(3)}`, "0", `+${v.limit.toPrecision(3)}`];
   d.innerHTML = `<span class="bar" style="background:linear-gradient(to right,${stops})"></span>${ends.map((e) => `<span>${e}</span>`).join("")}`;
-  const from = steps.get(v.step.operands[0]);
-  if (v.step.op === "mask" || (v.step.op === "softmax" && from?.op === "mask")) {
+  const { op, operands } = v.step;
+  const from = operands[0] && steps.get(operands[0].path);
+  const masking = op.kind === "mask" || op.kind === "causal-mask";
+  if (masking || (op.kind === "softmax" && from && from.op.kind === "mask")) {
     d.insertAdjacentHTML("beforeend", `<span class="masked-key">hidden (masked)</span>`);
   }
   return d;

@@ -1,5 +1,8 @@
 import type { Matrix } from "../../math/matrix.js";
-import { type PageStep, type Place, pageSteps, resolve } from "./steps.js";
+import { type Computed, matrixAt } from "../../model/trace/lookup.js";
+import { TraceTable } from "../../model/trace/table.js";
+import { configDoc, type RunConfig } from "../document.js";
+import { type PageStep, type Place, pageSteps } from "./steps.js";
 
 /** The bundled client (dist/html-client.js and .css), inlined into every page. */
 export interface PageAssets {
@@ -32,24 +35,26 @@ export interface PageData {
 export const EXACT_MAX = 1 << 18;
 
 /**
- * A run's `--json` document as one self-contained HTML page: the layer's diagram, then every
- * step in the order computed, each with its name, formula and shape; the client script draws
- * the matrices from the data embedded in the page (exact float64, so nothing is rounded away).
+ * A run as one self-contained HTML page, the same trace as its `--json` document: the layer's
+ * diagram, then every step of the trace table in the order computed, each with its name,
+ * formula and shape; the client script draws the matrices from the data embedded in the page.
  */
 export function* runPage(
-  doc: Record<string, unknown>,
+  runConfig: RunConfig,
+  run: Computed,
   assets: PageAssets,
   opts: { precision: number },
 ): Generator<string> {
-  const steps = pageSteps(doc);
+  const at = (path: string) => matrixAt(run, path) as Matrix;
+  const steps = pageSteps(new TraceTable(runConfig), (path) => matrixAt(run, path) !== undefined);
   const matrices: PageData["matrices"] = {};
   steps.forEach((s, n) => {
-    const m = resolve(doc, s.path) as Matrix;
-    const bits = s.op === "input" && m.rows * m.cols > EXACT_MAX ? 32 : 64;
+    const m = at(s.path);
+    const bits = s.op.kind === "input" && m.rows * m.cols > EXACT_MAX ? 32 : 64;
     matrices[s.path] = { rows: m.rows, cols: m.cols, id: `m${n}`, bits };
   });
-  const config = doc.config as Record<string, unknown>;
-  const command = String(doc.command);
+  const config = configDoc(runConfig);
+  const command = runConfig.computation;
   const data: PageData = { command, config, precision: opts.precision, steps, matrices };
   const title = `transformer-lab ${command}`;
   const body = [
@@ -59,7 +64,7 @@ export function* runPage(
     `<main>${sections(command, steps)}</main>`,
     `<aside id="why" aria-live="polite" hidden></aside>`,
   ].join("\n");
-  yield* pageChunks(title, body, data, (path) => resolve(doc, path) as Matrix, assets);
+  yield* pageChunks(title, body, data, at, assets);
 }
 
 /**
@@ -201,7 +206,7 @@ function sections(command: string, steps: PageStep[]): string {
   if (layer !== undefined && layer !== -1) out.push("</section>");
   const last = steps.length - 1;
   out.push(
-    `<section class="block output" id="output"><h2>Output</h2><p>output = <a href="#s${last}">${esc(steps[last].name)}</a> of the last step, ${steps[last].rows}×${steps[last].cols}.</p></section>`,
+    `<section class="block output" id="output"><h2>Output</h2><p>output = <a href="#s${last}">${esc(steps[last].label)}</a> of the last step, ${steps[last].rows}×${steps[last].cols}.</p></section>`,
   );
   return out.join("\n");
 }
@@ -234,12 +239,12 @@ function stepHtml(s: PageStep, n: number): string {
   const formula = s.formula ? ` = <span class="formula">${esc(s.formula)}</span>` : "";
   const note = s.note ? `<p class="note">${esc(s.note)}</p>` : "";
   const lines =
-    s.op === "softmax"
+    s.op.kind === "softmax"
       ? `<div class="lines" data-path="${esc(s.path)}" aria-label="attention from each query (left) to the keys (right), thickness by weight"></div>`
       : "";
-  return `<figure class="step ${s.op}" id="s${n}" data-path="${esc(s.path)}">
-<figcaption><b class="name">${esc(s.name)}</b>${formula} <span class="shape">${esc(s.shape)}</span>${where ? ` <span class="where">${where}</span>` : ""}</figcaption>${note}
-<div class="matrix"><div class="grid" tabindex="0" data-path="${esc(s.path)}" aria-label="${esc(s.name)}, ${s.rows}×${s.cols}"></div>${lines}</div>
+  return `<figure class="step ${s.op.kind}" id="s${n}" data-path="${esc(s.path)}">
+<figcaption><b class="name">${esc(s.label)}</b>${formula} <span class="shape">${esc(s.shape)}</span>${where ? ` <span class="where">${where}</span>` : ""}</figcaption>${note}
+<div class="matrix"><div class="grid" tabindex="0" data-path="${esc(s.path)}" aria-label="${esc(s.label)}, ${s.rows}×${s.cols}"></div>${lines}</div>
 </figure>`;
 }
 
@@ -301,7 +306,7 @@ function diagram(command: string, config: Record<string, unknown>, steps: PageSt
       [2, 4],
     ];
   }
-  const W = 128;
+  const W = 150;
   const GAP = 32;
   const Y = 44;
   const H = 44;

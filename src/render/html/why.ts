@@ -44,32 +44,37 @@ export function explain(s: PageStep, i: number, j: number, look: Lookup): Why {
     const m = look.mat(path);
     return m.data[r * m.cols + c];
   };
-  const name = (path: string) => look.step(path)?.name ?? path;
+  const name = (path: string) => look.step(path)?.label ?? path;
   const x = value(s.path, i, j);
   const exact = look.mat(s.path).exact;
-  const title = `${s.name}[${i},${j}] ${exact ? "=" : "≈"} ${String(x).replace("-Infinity", "−∞")}${exact ? "" : "  (float32 in this page; --json has every digit)"}`;
-  const [a, b] = s.operands;
-  switch (s.op) {
+  const title = `${s.label}[${i},${j}] ${exact ? "=" : "≈"} ${String(x).replace("-Infinity", "−∞")}${exact ? "" : "  (float32 in this page; --json has every digit)"}`;
+  const [a, b] = s.operands.map((o) => o.path);
+  switch (s.op.kind) {
     case "input":
+      return { title, lines: [s.about ?? "a weight", "given, or drawn from the seed"], marks: [] };
+    case "causal-mask":
       return {
         title,
         lines: [
-          s.place.block === "inputs" ? "an input" : "a weight",
-          "given, or drawn from the seed",
+          j > i
+            ? `key ${j} comes after query ${i}: hidden (−∞)`
+            : `key ${j} ≤ query ${i}: visible (0)`,
         ],
         marks: [],
       };
-    case "matmul":
-    case "relu-matmul": {
+    case "output":
+      return { title, lines: [`= ${name(a)}[${i},${j}]`], marks: [{ path: a, cell: [i, j] }] };
+    case "product": {
+      const ob = s.operands[1];
       const A = look.mat(a);
-      const off = s.colOffset ?? 0;
-      const bAt = (k: number) => (s.transposeB ? value(b, j, k) : value(b, k, off + j));
+      const off = ob.cols?.[0] ?? 0;
+      const bAt = (k: number) => (ob.transposed ? value(b, j, k) : value(b, k, off + j));
+      const bIndex = (k: number | string) => (ob.transposed ? `${j},${k}` : `${k},${off + j}`);
       const terms = Array.from({ length: A.cols }, (_, k) => [k, value(a, i, k), bAt(k)]);
       const sum = terms.reduce((t, [, p, q]) => t + p * q, 0);
       terms.sort((u, v) => Math.abs(v[1] * v[2]) - Math.abs(u[1] * u[2]));
-      const bIndex = (k: number) => (s.transposeB ? `${j},${k}` : `${k},${off + j}`);
       const lines = [
-        `= Σₖ ${name(a)}[${i},k]·${name(b)}[${s.transposeB ? `${j},k` : `k,${off + j}`}]   (${A.cols} terms, largest first)`,
+        `= ${s.op.relu ? "relu(" : ""}Σₖ ${name(a)}[${i},k]·${name(b)}[${bIndex("k")}]${s.op.relu ? ")" : ""}   (${A.cols} terms, largest first)`,
         ...terms
           .slice(0, TERMS)
           .map(
@@ -82,10 +87,10 @@ export function explain(s: PageStep, i: number, j: number, look: Lookup): Why {
         lines.push(`the other ${terms.length - TERMS} terms sum to ${fmt(rest)}`);
       }
       lines.push(`sum = ${fmt(sum)}`);
-      if (s.op === "relu-matmul") lines.push(sum > 0 ? "relu keeps it" : "relu clips it to 0");
+      if (s.op.relu) lines.push(sum > 0 ? "relu keeps it" : "relu clips it to 0");
       const marks: Mark[] = [
         { path: a, row: i },
-        s.transposeB ? { path: b, row: j } : { path: b, col: off + j },
+        ob.transposed ? { path: b, row: j } : { path: b, col: off + j },
       ];
       return { title, lines, marks };
     }
@@ -93,7 +98,7 @@ export function explain(s: PageStep, i: number, j: number, look: Lookup): Why {
       return {
         title,
         lines: [
-          `= ${name(a)}[${i},${j}] / ${fmt(s.divisor ?? 1)} = ${fmt(value(a, i, j))} / ${fmt(s.divisor ?? 1)}`,
+          `= ${name(a)}[${i},${j}] / ${fmt(s.op.divisor)} = ${fmt(value(a, i, j))} / ${fmt(s.op.divisor)}`,
         ],
         marks: [{ path: a, cell: [i, j] }],
       };
@@ -144,7 +149,7 @@ export function explain(s: PageStep, i: number, j: number, look: Lookup): Why {
           { path: b, cell: [i, j] },
         ],
       };
-    case "layernorm": {
+    case "layer-norm": {
       const R = look.mat(a);
       const row = R.data.subarray(i * R.cols, (i + 1) * R.cols);
       const mean = row.reduce((t, v) => t + v, 0) / row.length;
@@ -152,9 +157,9 @@ export function explain(s: PageStep, i: number, j: number, look: Lookup): Why {
       return {
         title,
         lines: [
-          `= (${name(a)}[${i},${j}] − mean) / √(var + 1e-8)   over row ${i}`,
+          `= (${name(a)}[${i},${j}] − mean) / √(var + ${s.op.eps})   over row ${i}`,
           `mean = ${fmt(mean)}, var = ${fmt(variance)}`,
-          `= (${fmt(row[j])} − ${fmt(mean)}) / ${fmt(Math.sqrt(variance + 1e-8))}`,
+          `= (${fmt(row[j])} − ${fmt(mean)}) / ${fmt(Math.sqrt(variance + s.op.eps))}`,
         ],
         marks: [{ path: a, row: i }],
       };
@@ -171,7 +176,7 @@ export function explain(s: PageStep, i: number, j: number, look: Lookup): Why {
     case "concat": {
       const width = look.mat(a).cols;
       const h = Math.floor(j / width);
-      const from = s.operands[h];
+      const from = s.operands[h].path;
       return {
         title,
         lines: [`= z of head ${h}, [${i},${j % width}]`],
