@@ -11,13 +11,25 @@ export { softmax } from "./math/softmax.js";
 export { attention } from "./model/attention.js";
 export { compute, drawInputs } from "./model/compute.js";
 export { decoderLayer } from "./model/decoder-layer.js";
-export { DEFAULT_DIMS, type Dims } from "./model/dims.js";
+export { type Computation, DEFAULT_DIMS, type Dims, type ModelConfig } from "./model/dims.js";
 export { encoderLayer } from "./model/encoder-layer.js";
 export { feedForward } from "./model/feed-forward.js";
 export { drawOrder, type Inputs } from "./model/input-slots.js";
 export { causalMask } from "./model/mask.js";
 export { multiHeadAttention } from "./model/multi-head.js";
 export { run } from "./model/run.js";
+export { type Computed, matrixAt } from "./model/trace/lookup.js";
+export {
+  type At,
+  type Explanation,
+  explain,
+  resolvePath,
+  type Why,
+  type WhyNode,
+  whyTree,
+} from "./model/trace/provenance.js";
+export type { Op, Operand, Step } from "./model/trace/steps.js";
+export { TraceTable } from "./model/trace/table.js";
 export { PAPER } from "./model/variants.js";
 export { completeInputs } from "./rng/draw.js";
 export { numpyNormals, seedrandomNormals } from "./rng/normals.js";

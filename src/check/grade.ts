@@ -27,6 +27,8 @@ export interface Grade {
   compared: Comparison[];
   /** the first matrix out of tolerance, in that order */
   firstDivergence?: string;
+  /** that matrix, the answer's and the reference's (for check --html) */
+  divergence?: { answer: Matrix; reference: Matrix };
   /** the known mistakes that reproduce the answer's output */
   diagnosis: Diagnosis[];
   /** how the reference made the first wrong entry of the first divergence, beside the answer's value */
@@ -56,11 +58,16 @@ export function grade(answer: Answer, config: ModelConfig, o: GradeOptions): Gra
   }
   const compared: Comparison[] = [];
   let firstWrongPath: string | undefined;
+  let divergence: Grade["divergence"];
   for (const [path, m] of expected) {
     const actual = answer.computed.get(path);
     if (!actual) continue;
-    compared.push(compare(displayName(path, config), actual, m, o.tolerance));
-    if (!compared.at(-1)?.pass) firstWrongPath ??= path;
+    const c = compare(displayName(path, config), actual, m, o.tolerance);
+    compared.push(c);
+    if (!c.pass && !divergence) {
+      divergence = { answer: actual, reference: m };
+      firstWrongPath = path;
+    }
   }
   const { seq, emb, dmodel, heads, layers, ffn, src } = config;
   const output = answer.computed.get("output") as Matrix;
@@ -72,6 +79,7 @@ export function grade(answer: Answer, config: ModelConfig, o: GradeOptions): Gra
     pass: compared.every((c) => c.pass),
     compared,
     firstDivergence: compared.find((c) => !c.pass)?.name,
+    divergence,
     diagnosis: outputOk ? [] : diagnose(config, reference.inputs, output, o.tolerance),
     why: firstWrongPath ? whyFirstWrong(config, reference, compared, firstWrongPath) : undefined,
   };

@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { addPictureOptions } from "./html-output.js";
 import { type ModelOptions, runModelCommand } from "./model-command.js";
 import { addDimensionOptions, addRunOptions } from "./options.js";
 import { addWhyOptions } from "./why.js";
@@ -13,7 +14,8 @@ export function attentionCommand(): Command {
     );
   addDimensionOptions(cmd, ["src"]);
   addRunOptions(cmd);
-  addWhyOptions(cmd, false);
+  addPictureOptions(cmd, false);
+  addWhyOptions(cmd);
   return cmd
     .option("--causal", "hide key j > i from query i (needs seq = src)")
     .addHelpText(
@@ -24,6 +26,8 @@ Examples:
   $ transformer-lab attention --causal --seq 5              the decoder's masked attention
   $ transformer-lab attention --rng numpy --seed 0 --json   q, k, v = np.random.randn(4, 3) ×3
   $ transformer-lab attention --input qkv.json              {"q": [[…]], "k": [[…]], "v": [[…]]}
+  $ transformer-lab attention --causal --seq 12 --svg w.svg the weights as a heat map, the triangle hatched
+  $ transformer-lab attention --causal --html attention.html
   $ transformer-lab attention --seed 1 --why 'z[0,2]'       z[0,2] from its weights and V`,
     )
     .action((opts: ModelOptions) => runModelCommand("attention", opts));

@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { addPictureOptions } from "./html-output.js";
 import { type ModelOptions, runModelCommand } from "./model-command.js";
 import { addDimensionOptions, addRunOptions } from "./options.js";
 import { addWhyOptions } from "./why.js";
@@ -15,7 +16,8 @@ export function decodeCommand(): Command {
     );
   addDimensionOptions(cmd, ["src", "emb", "heads", "layers", "ffn"]);
   addRunOptions(cmd);
-  addWhyOptions(cmd, true);
+  addPictureOptions(cmd, true);
+  addWhyOptions(cmd);
   return cmd
     .option(
       "--no-cross",
@@ -30,6 +32,8 @@ Examples:
   $ transformer-lab decode --no-cross --layers 2            a small GPT-style stack
   $ transformer-lab decode --rng numpy --seed 0 --json | jq '.layers[0].self.heads[0].weights'
   $ transformer-lab decode --input case.json                y, memory, wq, cross_wq, … from a file
+  $ transformer-lab decode --html decoder.html              the mask and cross-attention, as a page
+  $ transformer-lab decode --svg cross.svg --step cross.weights
   $ transformer-lab decode --rng numpy --seed 0 --why 'weights[1,2]'   why that weight is 0 (masked)`,
     )
     .action((opts: ModelOptions) => runModelCommand("decode", opts));

@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { addPictureOptions } from "./html-output.js";
 import { type ModelOptions, runModelCommand } from "./model-command.js";
 import { addDimensionOptions, addRunOptions } from "./options.js";
 import { addWhyOptions } from "./why.js";
@@ -14,7 +15,8 @@ export function encodeCommand(): Command {
     );
   addDimensionOptions(cmd, ["emb", "heads", "layers", "ffn"]);
   addRunOptions(cmd);
-  addWhyOptions(cmd, true);
+  addPictureOptions(cmd, true);
+  addWhyOptions(cmd);
   return cmd
     .addHelpText(
       "after",
@@ -26,6 +28,8 @@ Examples:
   $ transformer-lab encode --rng numpy --seed 0 --json | jq .output
   $ transformer-lab encode --input case.npz                 x, wq, … from np.savez("case.npz", x=…, wq=…)
   $ transformer-lab encode --json | transformer-lab encode --input - --quiet
+  $ transformer-lab encode --rng numpy --seed 0 --html layer.html   every step as a page; open it in a browser
+  $ transformer-lab encode --heads 2 --svg q.svg --step q --head 1  one matrix as an SVG heat map
   $ transformer-lab encode --rng numpy --seed 0 --why 'output[2,5]' --depth 3   how output[2,5] was computed`,
     )
     .action((opts: ModelOptions) => runModelCommand("encode", opts));

@@ -1,3 +1,4 @@
+import { UserError } from "../errors.js";
 import { readInput } from "../io/read.js";
 import { inputsFromDocument } from "../io/read-inputs.js";
 import { compute } from "../model/compute.js";
@@ -8,12 +9,13 @@ import { TraceTable } from "../model/trace/table.js";
 import { configDoc, type RunConfig, runDocument, SCHEMA } from "../render/document.js";
 import { jsonChunks } from "../render/json.js";
 import { makeNormals } from "../rng/normals.js";
+import { type PictureOptions, pictureStep, writePictures } from "./html-output.js";
 import { assertFits } from "./memory-guard.js";
 import { type CommonOptions, dimFlags, paintFor, resolveSeed } from "./options.js";
 import { writeOut } from "./output.js";
 import { type WhyOptions, whyEntry } from "./why.js";
 
-export interface ModelOptions extends CommonOptions, WhyOptions {
+export interface ModelOptions extends CommonOptions, PictureOptions, WhyOptions {
   /** decode: --no-cross sets it false */
   cross?: boolean;
   /** attention */
@@ -42,6 +44,10 @@ export async function runModelCommand(computation: Computation, o: ModelOptions)
   if (causal) assertCausalSquare(dims);
   const table = new TraceTable(config);
   const entry = o.why === undefined ? undefined : whyEntry(table, o.why, o);
+  if (entry && (o.html || o.svg)) {
+    throw new UserError(`--why prints a calculation; run --${o.html ? "html" : "svg"} without it`);
+  }
+  const svgStep = entry ? undefined : pictureStep(config, o); // --layer, --head: --why's entry
   const seed = resolveSeed(o.rng, o.seed);
   const quiet = o.quiet === true && !entry;
   const run = compute(config, supplied, await makeNormals(o.rng, seed), { keep: !quiet });
@@ -57,6 +63,8 @@ export async function runModelCommand(computation: Computation, o: ModelOptions)
     }
     return;
   }
+  await writePictures(runConfig, run, o, svgStep);
+  if ((o.html || o.svg) && !o.json) return; // the pictures are the result
   if (o.json) {
     await writeOut(withNewline(jsonChunks(runDocument(runConfig, run, quiet))));
     return;

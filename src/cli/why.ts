@@ -17,24 +17,14 @@ const wholeNumber = (flag: string) => (v: string) => {
   return Number(v);
 };
 
-/** --why, --depth, and for stacks of multi-head layers --layer and --head. */
-export function addWhyOptions(cmd: Command, layered: boolean): Command {
-  cmd
+/** --why and --depth; --layer and --head, which --svg has too, come with the picture options. */
+export function addWhyOptions(cmd: Command): Command {
+  return cmd
     .option(
       "--why <entry>",
       "trace one number back to the numbers that made it: NAME[i,j] (output[2,5], weights[1,2]) or a path (layers[1].self.heads[0].weights[2,3])",
     )
     .option("--depth <n>", "how many steps back --why follows", wholeNumber("--depth"), 2);
-  if (layered) {
-    cmd
-      .option("--layer <n>", "--why: the layer a short name means, from 0 (default: 0)", (v) =>
-        wholeNumber("--layer")(v),
-      )
-      .option("--head <n>", "--why: the head a short name means, from 0 (default: 0)", (v) =>
-        wholeNumber("--head")(v),
-      );
-  }
-  return cmd;
 }
 
 /**
