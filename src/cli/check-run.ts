@@ -12,6 +12,7 @@ import { jsonText } from "../render/json.js";
 import { makeNormals } from "../rng/normals.js";
 import type { CheckOptions } from "./check.js";
 import { gradeCode } from "./check-code.js";
+import { writeCheckPage } from "./html-output.js";
 import { assertFits } from "./memory-guard.js";
 import { dimFlags, paintFor, resolveSeed } from "./options.js";
 import { writeOut } from "./output.js";
@@ -47,6 +48,10 @@ export async function runCheck(args: string[], o: CheckOptions): Promise<void> {
     await writeOut([`${jsonText(doc)}\n`]);
   } else {
     await writeOut([await textReport(results, codeResults, o, tol)]);
+  }
+  if (o.html) {
+    const config = { rtol: tol.rtol, atol: tol.atol, rng: o.rng, seed: seed ?? null };
+    await writeCheckPage(o.html, results, config);
   }
   const errors = results.some((r) => "error" in r);
   const wrong =

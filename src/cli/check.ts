@@ -7,6 +7,8 @@ import { runCheck } from "./check-run.js";
 import { addDimensionOptions, type CommonOptions, positiveInt } from "./options.js";
 
 export interface CheckOptions extends CommonOptions {
+  /** also write the report as a page */
+  html?: string;
   rtol: number;
   atol: number;
   against?: Computation;
@@ -92,6 +94,10 @@ export function checkCommand(): Command {
     )
     .option("--csv <file>", "also write a gradebook of the notebooks and scripts: one CSV row each")
     .option("--json", "one JSON document on stdout")
+    .option(
+      "--html <file>",
+      "also write the report as a page: the class at a glance, each wrong matrix",
+    )
     .option("--no-color", "no colour (also: NO_COLOR=1)")
     .addHelpText(
       "after",
@@ -111,6 +117,7 @@ Examples:
   $ transformer-lab check --seed 0 answers/*.npy            a folder at once: a table and a count
   $ transformer-lab check --seed 0 --json answers/* | jq .failed
   $ transformer-lab check --against attention qkv.json      {"q": …, "k": …, "v": …, "output": …}
+  $ transformer-lab check --seed 0 --html report.html answers/*
   $ transformer-lab check lista8.ipynb                      a notebook: Q1, Q2 and Q3, step by step
   $ transformer-lab check --csv grades.csv turma/           a folder of notebooks: a table and a gradebook
   $ transformer-lab check --timeout 10 --jobs 4 turma/*.ipynb`,
