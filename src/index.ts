@@ -17,5 +17,6 @@ export { drawOrder, type Inputs } from "./model/inputs.js";
 export { causalMask } from "./model/mask.js";
 export { multiHeadAttention } from "./model/multi-head.js";
 export { run } from "./model/run.js";
+export { jsonText } from "./render/json.js";
 export { completeInputs } from "./rng/draw.js";
 export { numpyNormals, seedrandomNormals } from "./rng/normals.js";
