@@ -21,6 +21,8 @@ export interface Core {
   relu(src: number, dst: number, n: number): void;
   softmax_row(src: number, dst: number, n: number): void;
   layer_norm_row(src: number, dst: number, n: number, eps: number): void;
+  polar_normals(state: number, out: number, pairs: number): void;
+  log(x: number): number;
 }
 
 let core: Core | null | undefined;

@@ -350,4 +350,171 @@
       (then (f64.store (i32.add (local.get $dst) (local.get $pairs))
         (f64.div (f64.sub (f64.load (i32.add (local.get $src) (local.get $pairs))) (local.get $mean))
           (f64x2.extract_lane 0 (local.get $sd)))))))
+
+  ;; ── numpy's generator: MT19937 as numpy's legacy RandomState runs it, and the polar method ──
+  ;; A generator at st: 624 state words, then 624 tempered words (the outputs of the last twist),
+  ;; then the index of the next tempered word (st + 4992). Seeding stays in JS (rng/mt19937.ts).
+
+  ;; One step of the twist: word k from words k, k+1 and k+M (offsets in bytes from st).
+  (func $twist_word (param $st i32) (param $k i32) (param $k1 i32) (param $km i32)
+    (local $y i32)
+    (local.set $y (i32.or
+      (i32.and (i32.load (i32.add (local.get $st) (local.get $k))) (i32.const 0x80000000))
+      (i32.and (i32.load (i32.add (local.get $st) (local.get $k1))) (i32.const 0x7fffffff))))
+    (i32.store (i32.add (local.get $st) (local.get $k))
+      (i32.xor
+        (i32.xor (i32.load (i32.add (local.get $st) (local.get $km))) (i32.shr_u (local.get $y) (i32.const 1)))
+        (i32.and (i32.sub (i32.const 0) (i32.and (local.get $y) (i32.const 1))) (i32.const 0x9908b0df)))))
+
+  ;; The twist (Matsumoto & Nishimura's genrand, N = 624, M = 397), then the tempering of all
+  ;; 624 new words, four at a time, into the tempered words; the index goes back to 0.
+  (func $refill (param $st i32)
+    (local $k i32) (local $y v128) (local $at i32)
+    (loop $low ;; k < N − M: word k + M is still the old one
+      (call $twist_word (local.get $st) (local.get $k) (i32.add (local.get $k) (i32.const 4))
+        (i32.add (local.get $k) (i32.const 1588)))
+      (local.set $k (i32.add (local.get $k) (i32.const 4)))
+      (br_if $low (i32.lt_u (local.get $k) (i32.const 908))))
+    (loop $high ;; word k + M − N is already new
+      (call $twist_word (local.get $st) (local.get $k) (i32.add (local.get $k) (i32.const 4))
+        (i32.sub (local.get $k) (i32.const 908)))
+      (local.set $k (i32.add (local.get $k) (i32.const 4)))
+      (br_if $high (i32.lt_u (local.get $k) (i32.const 2492))))
+    (call $twist_word (local.get $st) (i32.const 2492) (i32.const 0) (i32.const 1584))
+    (local.set $k (i32.const 0))
+    (loop $temper
+      (local.set $at (i32.add (local.get $st) (local.get $k)))
+      (local.set $y (v128.load (local.get $at)))
+      (local.set $y (v128.xor (local.get $y) (i32x4.shr_u (local.get $y) (i32.const 11))))
+      (local.set $y (v128.xor (local.get $y)
+        (v128.and (i32x4.shl (local.get $y) (i32.const 7)) (v128.const i32x4 0x9d2c5680 0x9d2c5680 0x9d2c5680 0x9d2c5680))))
+      (local.set $y (v128.xor (local.get $y)
+        (v128.and (i32x4.shl (local.get $y) (i32.const 15)) (v128.const i32x4 0xefc60000 0xefc60000 0xefc60000 0xefc60000))))
+      (v128.store offset=2496 (local.get $at)
+        (v128.xor (local.get $y) (i32x4.shr_u (local.get $y) (i32.const 18))))
+      (local.set $k (i32.add (local.get $k) (i32.const 16)))
+      (br_if $temper (i32.lt_u (local.get $k) (i32.const 2496))))
+    (i32.store offset=4992 (local.get $st) (i32.const 0)))
+
+  ;; genrand_int32: the next tempered word (a refill when all 624 are used).
+  (func $next_word (param $st i32) (result i32)
+    (local $i i32)
+    (local.set $i (i32.load offset=4992 (local.get $st)))
+    (if (i32.ge_u (local.get $i) (i32.const 624))
+      (then (call $refill (local.get $st)) (local.set $i (i32.const 0))))
+    (i32.store offset=4992 (local.get $st) (i32.add (local.get $i) (i32.const 1)))
+    (i32.load offset=2496 (i32.add (local.get $st) (i32.shl (local.get $i) (i32.const 2)))))
+
+  ;; 2·random_sample − 1 from two words a, b: random_sample is (a>>5 · 2²⁶ + b>>6) / 2⁵³.
+  (func $signed (param $a i32) (param $b i32) (result f64)
+    (f64.sub
+      (f64.mul
+        (f64.add
+          (f64.mul (f64.convert_i32_u (i32.shr_u (local.get $a) (i32.const 5))) (f64.const 67108864))
+          (f64.convert_i32_u (i32.shr_u (local.get $b) (i32.const 6))))
+        (f64.const 0x1p-52))
+      (f64.const 1)))
+
+  ;; ln x as V8's Math.log computes it, bit for bit: fdlibm's e_log.c (Sun Microsystems, 1993:
+  ;; "Permission to use, copy, modify, and distribute this software is freely granted, provided
+  ;; that this notice is preserved"), which V8 carries as base::ieee754::log. x = 2ᵏ·(1 + f) with
+  ;; √2/2 < 1 + f < √2; s = f/(2 + f); ln(1 + f) = f − s·(f − R(s²)), R a minimax polynomial.
+  ;; (numpy's log is glibc's, which rounds differently on some inputs: see the README.)
+  (func $log (export "log") (param $x f64) (result f64)
+    (local $bits i64) (local $hx i32) (local $k i32) (local $i i32) (local $j i32)
+    (local $f f64) (local $s f64) (local $z f64) (local $w f64) (local $r f64)
+    (local $dk f64) (local $hfsq f64)
+    (local.set $bits (i64.reinterpret_f64 (local.get $x)))
+    (local.set $hx (i32.wrap_i64 (i64.shr_u (local.get $bits) (i64.const 32))))
+    (if (i32.lt_s (local.get $hx) (i32.const 0x00100000))
+      (then
+        (if (f64.eq (local.get $x) (f64.const 0)) (then (return (f64.const -inf))))
+        (if (i32.lt_s (local.get $hx) (i32.const 0)) (then (return (f64.const nan))))
+        (local.set $k (i32.const -54))
+        (local.set $x (f64.mul (local.get $x) (f64.const 0x1p54)))
+        (local.set $bits (i64.reinterpret_f64 (local.get $x)))
+        (local.set $hx (i32.wrap_i64 (i64.shr_u (local.get $bits) (i64.const 32))))))
+    (if (i32.ge_s (local.get $hx) (i32.const 0x7ff00000)) (then (return (f64.add (local.get $x) (local.get $x)))))
+    (local.set $k (i32.add (local.get $k) (i32.sub (i32.shr_s (local.get $hx) (i32.const 20)) (i32.const 1023))))
+    (local.set $hx (i32.and (local.get $hx) (i32.const 0x000fffff)))
+    (local.set $i (i32.and (i32.add (local.get $hx) (i32.const 0x95f64)) (i32.const 0x100000)))
+    ;; normalize x or x/2: its high word becomes hx | (i ^ 0x3ff00000)
+    (local.set $x (f64.reinterpret_i64 (i64.or
+      (i64.and (local.get $bits) (i64.const 0xffffffff))
+      (i64.shl (i64.extend_i32_u (i32.or (local.get $hx) (i32.xor (local.get $i) (i32.const 0x3ff00000))))
+        (i64.const 32)))))
+    (local.set $k (i32.add (local.get $k) (i32.shr_s (local.get $i) (i32.const 20))))
+    (local.set $f (f64.sub (local.get $x) (f64.const 1)))
+    (local.set $dk (f64.convert_i32_s (local.get $k)))
+    (if (i32.lt_s (i32.and (i32.const 0x000fffff) (i32.add (local.get $hx) (i32.const 2))) (i32.const 3))
+      (then ;; |f| < 2⁻²⁰
+        (if (f64.eq (local.get $f) (f64.const 0))
+          (then
+            (if (i32.eqz (local.get $k)) (then (return (f64.const 0))))
+            (return (f64.add (f64.mul (local.get $dk) (f64.const 6.93147180369123816490e-01))
+              (f64.mul (local.get $dk) (f64.const 1.90821492927058770002e-10))))))
+        (local.set $r (f64.mul (f64.mul (local.get $f) (local.get $f))
+          (f64.sub (f64.const 0.5) (f64.mul (f64.const 0.33333333333333333) (local.get $f)))))
+        (if (i32.eqz (local.get $k)) (then (return (f64.sub (local.get $f) (local.get $r)))))
+        (return (f64.sub (f64.mul (local.get $dk) (f64.const 6.93147180369123816490e-01))
+          (f64.sub (f64.sub (local.get $r) (f64.mul (local.get $dk) (f64.const 1.90821492927058770002e-10)))
+            (local.get $f))))))
+    (local.set $s (f64.div (local.get $f) (f64.add (f64.const 2) (local.get $f))))
+    (local.set $z (f64.mul (local.get $s) (local.get $s)))
+    (local.set $i (i32.sub (local.get $hx) (i32.const 0x6147a)))
+    (local.set $w (f64.mul (local.get $z) (local.get $z)))
+    (local.set $j (i32.sub (i32.const 0x6b851) (local.get $hx)))
+    ;; R = t2 + t1, t1 = w·(Lg2 + w·(Lg4 + w·Lg6)), t2 = z·(Lg1 + w·(Lg3 + w·(Lg5 + w·Lg7)))
+    (local.set $r (f64.add
+      (f64.mul (local.get $z) (f64.add (f64.const 6.666666666666735130e-01)
+        (f64.mul (local.get $w) (f64.add (f64.const 2.857142874366239149e-01)
+          (f64.mul (local.get $w) (f64.add (f64.const 1.818357216161805012e-01)
+            (f64.mul (local.get $w) (f64.const 1.479819860511658591e-01))))))))
+      (f64.mul (local.get $w) (f64.add (f64.const 3.999999999940941908e-01)
+        (f64.mul (local.get $w) (f64.add (f64.const 2.222219843214978396e-01)
+          (f64.mul (local.get $w) (f64.const 1.531383769920937332e-01))))))))
+    (if (i32.gt_s (i32.or (local.get $i) (local.get $j)) (i32.const 0))
+      (then
+        (local.set $hfsq (f64.mul (f64.mul (f64.const 0.5) (local.get $f)) (local.get $f)))
+        (if (i32.eqz (local.get $k))
+          (then (return (f64.sub (local.get $f)
+            (f64.sub (local.get $hfsq) (f64.mul (local.get $s) (f64.add (local.get $hfsq) (local.get $r))))))))
+        (return (f64.sub (f64.mul (local.get $dk) (f64.const 6.93147180369123816490e-01))
+          (f64.sub
+            (f64.sub (local.get $hfsq)
+              (f64.add (f64.mul (local.get $s) (f64.add (local.get $hfsq) (local.get $r)))
+                (f64.mul (local.get $dk) (f64.const 1.90821492927058770002e-10))))
+            (local.get $f))))))
+    (if (i32.eqz (local.get $k))
+      (then (return (f64.sub (local.get $f) (f64.mul (local.get $s) (f64.sub (local.get $f) (local.get $r)))))))
+    (f64.sub (f64.mul (local.get $dk) (f64.const 6.93147180369123816490e-01))
+      (f64.sub
+        (f64.sub (f64.mul (local.get $s) (f64.sub (local.get $f) (local.get $r)))
+          (f64.mul (local.get $dk) (f64.const 1.90821492927058770002e-10)))
+        (local.get $f))))
+
+  ;; numpy's legacy_gauss, `pairs` times: a point (x1, x2) = (2u₁ − 1, 2u₂ − 1) accepted when
+  ;; 0 < r² = x1² + x2² < 1, f = √(−2·ln r² / r²), then f·x2 and f·x1 written at out.
+  (func (export "polar_normals") (param $st i32) (param $out i32) (param $pairs i32)
+    (local $x1 f64) (local $x2 f64) (local $r2 f64) (local $f f64) (local $end i32) (local $i i32) (local $w i32)
+    (local.set $end (i32.add (local.get $out) (i32.shl (local.get $pairs) (i32.const 4))))
+    (loop $point
+      (local.set $i (i32.load offset=4992 (local.get $st)))
+      (if (i32.le_u (local.get $i) (i32.const 620))
+        (then ;; the four words at hand
+          (local.set $w (i32.add (local.get $st) (i32.shl (local.get $i) (i32.const 2))))
+          (local.set $x1 (call $signed (i32.load offset=2496 (local.get $w)) (i32.load offset=2500 (local.get $w))))
+          (local.set $x2 (call $signed (i32.load offset=2504 (local.get $w)) (i32.load offset=2508 (local.get $w))))
+          (i32.store offset=4992 (local.get $st) (i32.add (local.get $i) (i32.const 4))))
+        (else ;; across a refill, a word at a time
+          (local.set $x1 (call $signed (call $next_word (local.get $st)) (call $next_word (local.get $st))))
+          (local.set $x2 (call $signed (call $next_word (local.get $st)) (call $next_word (local.get $st))))))
+      (local.set $r2 (f64.add (f64.mul (local.get $x1) (local.get $x1)) (f64.mul (local.get $x2) (local.get $x2))))
+      (if (i32.and (f64.lt (local.get $r2) (f64.const 1)) (f64.ne (local.get $r2) (f64.const 0)))
+        (then
+          (local.set $f (f64.sqrt (f64.div (f64.mul (f64.const -2) (call $log (local.get $r2))) (local.get $r2))))
+          (f64.store (local.get $out) (f64.mul (local.get $f) (local.get $x2)))
+          (f64.store offset=8 (local.get $out) (f64.mul (local.get $f) (local.get $x1)))
+          (local.set $out (i32.add (local.get $out) (i32.const 16)))))
+      (br_if $point (i32.lt_u (local.get $out) (local.get $end)))))
 )
