@@ -87,6 +87,29 @@ export function map(a: Matrix, f: (x: number) => number): Matrix {
   return out;
 }
 
+/** Rows [from, to) of a, as a view of a's values (nothing is copied). */
+export function rowsOf(a: Matrix, from: number, to: number): Matrix {
+  if (from < 0 || to > a.rows || from > to) {
+    throw new RangeError(`rowsOf: [${from}, ${to}) outside 0…${a.rows}`);
+  }
+  return new Matrix(to - from, a.cols, a.data.subarray(from * a.cols, to * a.cols));
+}
+
+/** a += b, elementwise, in place. */
+export function addInPlace(a: Matrix, b: Matrix): void {
+  assertSameShape(a, b, "addInPlace");
+  const onCore = onCoreByChunks([a.data, b.data], a.data, (core, [x, y], dst, n) =>
+    core.add(x, y, dst, n),
+  );
+  if (!onCore) for (let i = 0; i < a.data.length; i++) a.data[i] += b.data[i];
+}
+
+/** a /= s, elementwise, in place (a division, as numpy's `/` rounds). */
+export function divideInPlace(a: Matrix, s: number): void {
+  const onCore = onCoreByChunks([a.data], a.data, (core, [x], dst, n) => core.divide(x, dst, n, s));
+  if (!onCore) for (let i = 0; i < a.data.length; i++) a.data[i] /= s;
+}
+
 /** Columns [from, to) of a. */
 export function sliceCols(a: Matrix, from: number, to: number): Matrix {
   if (from < 0 || to > a.cols || from > to) {

@@ -14,6 +14,14 @@ export function softmax(x: Matrix): Matrix {
   return out;
 }
 
+/** softmax over each row of x, in place. */
+export function softmaxInPlace(x: Matrix): void {
+  const onCore = onCoreByRows([x.data], x.data, x.cols, (core, [src], dst, n) =>
+    core.softmax_row(src, dst, n),
+  );
+  if (!onCore) for (let i = 0; i < x.rows; i++) softmaxInto(x.row(i), x.row(i));
+}
+
 /** softmax of one vector into `out` (which may be `v` itself). */
 export function softmaxInto(v: Float64Array, out: Float64Array): void {
   let max = Number.NEGATIVE_INFINITY;

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { relu } from "../../src/math/activations.js";
+import { attentionByRows } from "../../src/math/attention-rows.js";
 import { wasmCore } from "../../src/math/kernels/core.js";
 import { heapOffset } from "../../src/math/kernels/heap.js";
 import { LAYER_NORM_EPS, layerNorm } from "../../src/math/layer-norm.js";
@@ -88,5 +89,16 @@ describe("the WebAssembly core", () => {
     expect(mismatches(relu(u).data, load("ew_relu").data)).toBe(0);
     expect(mismatches(add(u, v).data, load("ew_add").data)).toBe(0);
     expect(mismatches(divide(u, Math.sqrt(64)).data, load("ew_div").data)).toBe(0);
+  });
+
+  it("computes attention a block of rows at a time as numpy does, and as the steps do", () => {
+    const [q, k, v] = [load("at_q"), load("at_k"), load("at_v")];
+    const mask = new Matrix(300, 300);
+    for (let i = 0; i < 300; i++)
+      mask.data.fill(Number.NEGATIVE_INFINITY, i * 300 + i + 1, (i + 1) * 300);
+    const z = attentionByRows(q, k, v, Math.sqrt(64), mask);
+    expectClose(z, load("at_z"), 1e-13);
+    const steps = matmul(softmax(add(divide(matmulTransposed(q, k), Math.sqrt(64)), mask)), v);
+    expect(mismatches(z.data, steps.data)).toBe(0);
   });
 });
