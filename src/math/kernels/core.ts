@@ -36,7 +36,7 @@ let compiled: WebAssembly.Module | undefined;
 export function wasmCore(): Core | undefined {
   if (core === undefined) {
     try {
-      compiled = new WebAssembly.Module(coreWasm);
+      compiled = new WebAssembly.Module(coreWasm());
       core = attachCore(compiled, heapMemory());
     } catch {
       core = null;

@@ -355,32 +355,28 @@
   ;; A generator at st: 624 state words, then 624 tempered words (the outputs of the last twist),
   ;; then the index of the next tempered word (st + 4992). Seeding stays in JS (rng/mt19937.ts).
 
-  ;; One step of the twist: word k from words k, k+1 and k+M (offsets in bytes from st).
-  (func $twist_word (param $st i32) (param $k i32) (param $k1 i32) (param $km i32)
-    (local $y i32)
-    (local.set $y (i32.or
-      (i32.and (i32.load (i32.add (local.get $st) (local.get $k))) (i32.const 0x80000000))
-      (i32.and (i32.load (i32.add (local.get $st) (local.get $k1))) (i32.const 0x7fffffff))))
-    (i32.store (i32.add (local.get $st) (local.get $k))
-      (i32.xor
-        (i32.xor (i32.load (i32.add (local.get $st) (local.get $km))) (i32.shr_u (local.get $y) (i32.const 1)))
-        (i32.and (i32.sub (i32.const 0) (i32.and (local.get $y) (i32.const 1))) (i32.const 0x9908b0df)))))
-
-  ;; The twist (Matsumoto & Nishimura's genrand, N = 624, M = 397), then the tempering of all
-  ;; 624 new words, four at a time, into the tempered words; the index goes back to 0.
+  ;; The twist (Matsumoto & Nishimura's genrand, N = 624, M = 397): word k from words k, k+1 and
+  ;; k+M (mod N; already new where they wrap), four words at a time with i32x4: a step reads
+  ;; words k+1 … k+4 before it writes k … k+3, and word k+M lies 227 or more words away, so the
+  ;; lanes compute what one word at a time would. Then all 624 are tempered into the tempered
+  ;; words, and the index goes back to 0.
   (func $refill (param $st i32)
     (local $k i32) (local $y v128) (local $at i32)
-    (loop $low ;; k < N − M: word k + M is still the old one
-      (call $twist_word (local.get $st) (local.get $k) (i32.add (local.get $k) (i32.const 4))
-        (i32.add (local.get $k) (i32.const 1588)))
+    (loop $low ;; words 0 … 223: word k + M is still the old one
+      (local.set $at (i32.add (local.get $st) (local.get $k)))
+      (v128.store (local.get $at) (call $twist4 (local.get $at) (v128.load offset=1588 (local.get $at))))
+      (local.set $k (i32.add (local.get $k) (i32.const 16)))
+      (br_if $low (i32.lt_u (local.get $k) (i32.const 896))))
+    (loop $mid ;; words 224 … 226 one at a time: their k + M straddles the end
+      (call $twist1 (local.get $st) (local.get $k) (i32.add (local.get $k) (i32.const 1588)))
       (local.set $k (i32.add (local.get $k) (i32.const 4)))
-      (br_if $low (i32.lt_u (local.get $k) (i32.const 908))))
-    (loop $high ;; word k + M − N is already new
-      (call $twist_word (local.get $st) (local.get $k) (i32.add (local.get $k) (i32.const 4))
-        (i32.sub (local.get $k) (i32.const 908)))
-      (local.set $k (i32.add (local.get $k) (i32.const 4)))
+      (br_if $mid (i32.lt_u (local.get $k) (i32.const 908))))
+    (loop $high ;; words 227 … 622: word k + M − N is already new
+      (local.set $at (i32.add (local.get $st) (local.get $k)))
+      (v128.store (local.get $at) (call $twist4 (local.get $at) (v128.load (i32.sub (local.get $at) (i32.const 908)))))
+      (local.set $k (i32.add (local.get $k) (i32.const 16)))
       (br_if $high (i32.lt_u (local.get $k) (i32.const 2492))))
-    (call $twist_word (local.get $st) (i32.const 2492) (i32.const 0) (i32.const 1584))
+    (call $twist1 (local.get $st) (i32.const 2492) (i32.const 1584)) ;; word 623, with word 0 new
     (local.set $k (i32.const 0))
     (loop $temper
       (local.set $at (i32.add (local.get $st) (local.get $k)))
@@ -395,6 +391,30 @@
       (local.set $k (i32.add (local.get $k) (i32.const 16)))
       (br_if $temper (i32.lt_u (local.get $k) (i32.const 2496))))
     (i32.store offset=4992 (local.get $st) (i32.const 0)))
+
+  ;; Four new words from words k … k+3 and k+1 … k+4 at `at`, and the four words M on (`far`).
+  (func $twist4 (param $at i32) (param $far v128) (result v128)
+    (local $y v128)
+    (local.set $y (v128.or
+      (v128.and (v128.load (local.get $at)) (v128.const i32x4 0x80000000 0x80000000 0x80000000 0x80000000))
+      (v128.and (v128.load offset=4 (local.get $at)) (v128.const i32x4 0x7fffffff 0x7fffffff 0x7fffffff 0x7fffffff))))
+    (v128.xor
+      (v128.xor (local.get $far) (i32x4.shr_u (local.get $y) (i32.const 1)))
+      (v128.and
+        (i32x4.sub (v128.const i32x4 0 0 0 0) (v128.and (local.get $y) (v128.const i32x4 1 1 1 1)))
+        (v128.const i32x4 0x9908b0df 0x9908b0df 0x9908b0df 0x9908b0df))))
+
+  ;; One new word k (byte offset), from words k, k+1 (mod N) and the word at byte offset km.
+  (func $twist1 (param $st i32) (param $k i32) (param $km i32)
+    (local $y i32)
+    (local.set $y (i32.or
+      (i32.and (i32.load (i32.add (local.get $st) (local.get $k))) (i32.const 0x80000000))
+      (i32.and (i32.load (i32.add (local.get $st) (i32.rem_u (i32.add (local.get $k) (i32.const 4)) (i32.const 2496))))
+        (i32.const 0x7fffffff))))
+    (i32.store (i32.add (local.get $st) (local.get $k))
+      (i32.xor
+        (i32.xor (i32.load (i32.add (local.get $st) (local.get $km))) (i32.shr_u (local.get $y) (i32.const 1)))
+        (i32.and (i32.sub (i32.const 0) (i32.and (local.get $y) (i32.const 1))) (i32.const 0x9908b0df)))))
 
   ;; genrand_int32: the next tempered word (a refill when all 624 are used).
   (func $next_word (param $st i32) (result i32)
