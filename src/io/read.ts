@@ -1,5 +1,5 @@
 import { readFile } from "node:fs/promises";
-import { UserError } from "./errors.js";
+import { UserError } from "../errors.js";
 import { parseJson } from "./json-text.js";
 import { readNpy } from "./npy.js";
 import { readNpz } from "./npz.js";
