@@ -32,9 +32,12 @@ export function enableParallelMatmul(url: URL): void {
   setParallelMatmul(share);
 }
 
-/** Starts the worker now, so that its start-up overlaps this thread's work (e.g. the draws). */
-export function startParallelMatmul(): void {
-  if (workerUrl) start(workerUrl, false);
+/**
+ * Starts the worker now if a product of `multiplyAdds` will need it, so that its start-up
+ * overlaps this thread's work (the draws) instead of delaying the first large product.
+ */
+export function startParallelMatmul(multiplyAdds: number): void {
+  if (workerUrl && multiplyAdds >= MIN_WORK) start(workerUrl, false);
 }
 
 function share(t: Product, runHere: (part: GemmTask) => void): boolean {
@@ -62,6 +65,7 @@ function share(t: Product, runHere: (part: GemmTask) => void): boolean {
         },
       ];
   const s = workerScratch(theirs.j1 - theirs.j0);
+  if (!s) return false; // the shared memory is full: one thread
   const fields = { ...theirs, transB: theirs.transB ? 1 : 0, ...s };
   TASK_FIELDS.forEach((f, i) => {
     h.ctl[1 + i] = fields[f];
@@ -78,16 +82,21 @@ function share(t: Product, runHere: (part: GemmTask) => void): boolean {
 }
 
 /** The worker's scratch, owned by this thread's allocator, grown as needed. */
-const theirs: { ap?: Float64Array; bp?: Float64Array; tmp: number } = { tmp: 128 };
+const workerOwn: { ap?: Float64Array; bp?: Float64Array; tmp: number } = { tmp: 128 };
 
-function workerScratch(cols: number): { ap: number; bp: number; tmp: number } {
+function workerScratch(cols: number): { ap: number; bp: number; tmp: number } | undefined {
   const need = scratchBytes(cols);
-  theirs.ap ??= heapArray(need.ap / 8);
-  if (!theirs.bp || theirs.bp.length * 8 < need.bp) {
-    if (theirs.bp) release(theirs.bp);
-    theirs.bp = heapArray(need.bp / 8);
+  try {
+    workerOwn.ap ??= heapArray(need.ap / 8);
+    if (!workerOwn.bp || workerOwn.bp.length * 8 < need.bp) {
+      if (workerOwn.bp) release(workerOwn.bp);
+      workerOwn.bp = undefined;
+      workerOwn.bp = heapArray(need.bp / 8);
+    }
+  } catch {
+    return undefined;
   }
-  return { ap: theirs.ap.byteOffset, bp: theirs.bp.byteOffset, tmp: theirs.tmp };
+  return { ap: workerOwn.ap.byteOffset, bp: workerOwn.bp.byteOffset, tmp: workerOwn.tmp };
 }
 
 /**

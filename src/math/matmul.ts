@@ -33,28 +33,38 @@ const SMALL = 32 * 32 * 32;
 function product(a: Matrix, b: Matrix, transB: boolean): Matrix {
   const [n, k, m] = [a.rows, a.cols, transB ? b.rows : b.cols];
   const c = new Matrix(n, m);
-  const core = n * k * m < SMALL ? undefined : wasmCore();
-  if (!core) {
-    const bb = transB ? transpose(b) : b;
-    if (n * k * m < SMALL) simple(a.data, bb.data, c.data, n, k, m);
-    else matmulRows(a.data, bb.data, c.data, n, k, m, 0, n);
+  if (n * k * m < SMALL) {
+    simple(a.data, (transB ? transpose(b) : b).data, c.data, n, k, m);
     return c;
   }
-  const [A, B, C] = [inHeap(a.data), inHeap(b.data), inHeap(c.data)];
-  const task = {
-    a: A.view.byteOffset,
-    b: B.view.byteOffset,
-    c: C.view.byteOffset,
-    n,
-    k,
-    m,
-    transB,
-  };
-  const here = (part: GemmTask) => gemmColumns(core, part, scratch(part.j1 - part.j0));
-  if (!parallel?.(task, here)) here({ ...task, j0: 0, j1: m });
-  if (C.copied) c.data.set(C.view);
-  for (const x of [A, B, C]) if (x.copied) release(x.view);
+  if (!onCore(a, b, c, transB)) {
+    matmulRows(a.data, (transB ? transpose(b) : b).data, c.data, n, k, m, 0, n);
+  }
   return c;
+}
+
+/** C = A·B (or A·Bᵀ) on the WebAssembly core; false when there is none, or no room in its memory. */
+function onCore(a: Matrix, b: Matrix, c: Matrix, transB: boolean): boolean {
+  const core = wasmCore();
+  if (!core) return false;
+  const [A, B, C] = [inHeap(a.data), inHeap(b.data), inHeap(c.data)];
+  const s = A && B && C && scratch(c.cols);
+  if (s) {
+    const task = {
+      a: A.view.byteOffset,
+      b: B.view.byteOffset,
+      c: C.view.byteOffset,
+      n: a.rows,
+      k: a.cols,
+      m: c.cols,
+      transB,
+    };
+    const here = (part: GemmTask) => gemmColumns(core, part, s); // s fits all of C's columns
+    if (!parallel?.(task, here)) here({ ...task, j0: 0, j1: c.cols });
+    if (C!.copied) c.data.set(C!.view);
+  }
+  for (const x of [A, B, C]) if (x?.copied) release(x.view);
+  return s !== undefined;
 }
 
 /** A whole product, before it is shared out in columns or rows. */
@@ -70,12 +80,17 @@ export function setParallelMatmul(f: typeof parallel): void {
 /** This thread's scratch in the shared memory, kept from product to product, grown as needed. */
 const mine: { ap?: Float64Array; bp?: Float64Array; tmp: number } = { tmp: 0 };
 
-export function scratch(cols: number): Scratch {
+function scratch(cols: number): Scratch | undefined {
   const need = scratchBytes(cols);
-  if (!mine.ap) mine.ap = heapArray(need.ap / 8);
-  if (!mine.bp || mine.bp.length * 8 < need.bp) {
-    if (mine.bp) release(mine.bp);
-    mine.bp = heapArray(need.bp / 8);
+  try {
+    mine.ap ??= heapArray(need.ap / 8);
+    if (!mine.bp || mine.bp.length * 8 < need.bp) {
+      if (mine.bp) release(mine.bp);
+      mine.bp = undefined;
+      mine.bp = heapArray(need.bp / 8);
+    }
+  } catch {
+    return undefined; // the memory is full
   }
   return { ap: mine.ap.byteOffset, bp: mine.bp.byteOffset, tmp: mine.tmp };
 }

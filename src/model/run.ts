@@ -1,3 +1,4 @@
+import { attentionByRows } from "../math/attention-rows.js";
 import type { Matrix } from "../math/matrix.js";
 import { type AttentionTrace, attention } from "./attention.js";
 import { type DecoderLayerTrace, type DecoderWeights, decoderLayer } from "./decoder-layer.js";
@@ -34,6 +35,11 @@ export function run(command: Computation, inputs: Inputs, dims: Dims, opts: RunO
   if (command === "attention") {
     const mask = opts.causal ? causalMask(dims.seq, dims.src) : undefined;
     const parts = opts.variant ? rewire(opts.variant).attention : undefined;
+    if (!keep && !parts) {
+      // only Z is kept: a block of query rows at a time, never a (seq, src) matrix
+      const z = attentionByRows(g.q!, g.k!, g.v!, Math.sqrt(g.k!.cols), mask);
+      return { command, layers: [], output: z };
+    }
     const head = attention(g.q!, g.k!, g.v!, { mask, parts });
     return { command, layers: [], attention: keep ? head : undefined, output: head.z };
   }

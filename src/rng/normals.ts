@@ -143,7 +143,12 @@ class NumpyNormals implements Normals {
     if (!core) return false;
     // core.wat's layout: 624 state words, 624 tempered words, the index; then the normals
     const { words, tempered, index } = this.mt.snapshot();
-    const block = heapArray(STATE_DOUBLES + 2 * PAIRS);
+    let block: Float64Array;
+    try {
+      block = heapArray(STATE_DOUBLES + 2 * PAIRS);
+    } catch {
+      return false; // the shared memory is full: stay in JS
+    }
     const state = new Int32Array(block.buffer, block.byteOffset, 2 * 624 + 1);
     state.set(words);
     state.set(tempered, 624);

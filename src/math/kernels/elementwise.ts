@@ -32,7 +32,11 @@ function onCore(sources: Float64Array[], out: Float64Array, width: number, step:
   if (!core) return false;
   const ins = sources.map(inHeap);
   const o = inHeap(out);
-  const bases = ins.map((x) => x.view.byteOffset);
+  if (!o || ins.some((x) => !x)) {
+    for (const x of [o, ...ins]) if (x?.copied) release(x.view);
+    return false;
+  }
+  const bases = ins.map((x) => x!.view.byteOffset);
   for (let at = 0; at < out.length; at += width) {
     const n = Math.min(width, out.length - at);
     step(
@@ -46,6 +50,6 @@ function onCore(sources: Float64Array[], out: Float64Array, width: number, step:
     out.set(o.view);
     release(o.view);
   }
-  for (const x of ins) if (x.copied) release(x.view);
+  for (const x of ins) if (x!.copied) release(x!.view);
   return true;
 }

@@ -34,7 +34,10 @@ function currentBuffer(): ArrayBufferLike {
   return b;
 }
 
-/** A zeroed Float64Array of `length` values in the shared memory. */
+/**
+ * A zeroed Float64Array of `length` values in the shared memory; throws a RangeError when the
+ * memory cannot grow enough (it addresses 4 GiB at most).
+ */
 export function heapArray(length: number): Float64Array {
   const bytes = Math.max(64, Math.ceil((length * 8) / 64) * 64);
   const reused = freeBlocks.get(bytes)?.pop();
@@ -64,6 +67,7 @@ function bump(bytes: number): number {
   const have = m.buffer.byteLength;
   if (end > have) {
     const pages = Math.ceil((end - have) / PAGE);
+    if (have / PAGE + pages > MAX_PAGES) throw new RangeError("the shared memory is full");
     // Grow by at least a quarter of what there is, so that a run grows it a few times only.
     m.grow(Math.min(MAX_PAGES - have / PAGE, Math.max(pages, Math.ceil(have / PAGE / 4))));
   }
@@ -77,15 +81,29 @@ export function heapOffset(a: Float64Array): number {
   return buffers.has(a.buffer) ? a.byteOffset : -1;
 }
 
-/** A heap view of a's values: a itself when it lives there, otherwise a copy (`copied` true). */
-export function inHeap(a: Float64Array): { view: Float64Array; copied: boolean } {
+/**
+ * A heap view of a's values: a itself when it lives there, otherwise a copy (`copied` true);
+ * undefined when the memory is full (then the caller computes in JS).
+ */
+export function inHeap(a: Float64Array): { view: Float64Array; copied: boolean } | undefined {
   if (heapOffset(a) >= 0) return { view: a, copied: false };
-  const view = heapArray(a.length);
-  view.set(a);
-  return { view, copied: true };
+  const view = tryHeapArray(a.length);
+  view?.set(a);
+  return view && { view, copied: true };
 }
 
-/** Storage for a matrix of `length` values: in the shared memory from HEAP_MIN values on. */
+function tryHeapArray(length: number): Float64Array | undefined {
+  try {
+    return heapArray(length);
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Storage for a matrix of `length` values: in the shared memory from HEAP_MIN values on, as long
+ * as it has room; an ordinary Float64Array otherwise.
+ */
 export function allocate(length: number): Float64Array {
-  return length >= HEAP_MIN ? heapArray(length) : new Float64Array(length);
+  return (length >= HEAP_MIN && tryHeapArray(length)) || new Float64Array(length);
 }
