@@ -1,5 +1,6 @@
 import { attentionByRows } from "../math/attention-rows.js";
-import type { Matrix } from "../math/matrix.js";
+import { release } from "../math/kernels/heap.js";
+import { Matrix } from "../math/matrix.js";
 import { type AttentionTrace, attention } from "./attention.js";
 import { type DecoderLayerTrace, type DecoderWeights, decoderLayer } from "./decoder-layer.js";
 import type { Computation, Dims } from "./dims.js";
@@ -59,7 +60,31 @@ export function run(command: Computation, inputs: Inputs, dims: Dims, opts: RunO
             keep,
           });
     if (keep) layers.push(layer);
+    else dropIntermediates(layer, [h, layer.output, ...inputMatrices(inputs)]);
     h = layer.output;
   }
   return { command, layers, output: h };
+}
+
+/**
+ * Hands a layer's intermediates back to the shared memory once the next layer no longer needs
+ * them (only without `keep`): a synchronous run never gives the garbage collector a turn to do
+ * it, and a stack of layers would otherwise hold every layer's. `keepThese`: its input and
+ * output, and every input matrix.
+ */
+function dropIntermediates(layer: object, keepThese: Matrix[]): void {
+  const kept = new Set(keepThese);
+  const walk = (v: unknown): void => {
+    if (v instanceof Matrix) {
+      if (!kept.has(v)) release(v.data);
+    } else if (Array.isArray(v)) v.forEach(walk);
+    else if (v !== null && typeof v === "object") Object.values(v).forEach(walk);
+  };
+  walk(layer);
+}
+
+function inputMatrices(inputs: Inputs): Matrix[] {
+  return [inputs.globals, ...inputs.layers].flatMap((group) =>
+    Object.values(group).filter((m): m is Matrix => m instanceof Matrix),
+  );
 }
