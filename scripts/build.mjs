@@ -5,7 +5,10 @@
 //                          commands load (the pretty renderer, chalk, cli-table3, numpy readers)
 //   dist/matmul-worker.js  the second thread of large products (src/math/matmul-parallel.ts)
 //   dist/lib.js            the library, for scripts and bench/bench.mjs
-import { readFileSync, rmSync } from "node:fs";
+//   dist/harness.py        the Python side of grading notebooks (src/harness/harness.py, as is)
+//   dist/html-client.js    the HTML report's script and styles (src/render/html/), which the CLI
+//   dist/html-client.css   inlines into every page it writes
+import { copyFileSync, readFileSync, rmSync } from "node:fs";
 import { build } from "esbuild";
 import wabtInit from "wabt";
 
@@ -51,4 +54,18 @@ await Promise.all([
     entryPoints: { "matmul-worker": "src/math/matmul-worker.ts", lib: "src/index.ts" },
     outdir: "dist",
   }),
+  build({
+    ...common,
+    entryPoints: { "html-client": "src/render/html/client.ts" },
+    outdir: "dist",
+    platform: "browser",
+    format: "iife",
+    target: "es2020",
+    minify: true,
+    banner: {},
+  }),
 ]);
+copyFileSync(
+  new URL("../src/harness/harness.py", import.meta.url),
+  new URL("../dist/harness.py", import.meta.url),
+);
