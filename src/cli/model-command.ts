@@ -1,8 +1,14 @@
 import { UserError } from "../errors.js";
 import { readInput } from "../io/read.js";
 import { inputsFromDocument } from "../io/read-inputs.js";
+import { startParallelMatmul } from "../math/matmul-parallel.js";
 import { compute } from "../model/compute.js";
-import { assertCausalSquare, type Computation, resolveDims } from "../model/dims.js";
+import {
+  assertCausalSquare,
+  type Computation,
+  largestProduct,
+  resolveDims,
+} from "../model/dims.js";
 import { type GlobalKey, type Inputs, NO_INPUTS } from "../model/input-slots.js";
 import { whyTree } from "../model/trace/provenance.js";
 import { TraceTable } from "../model/trace/table.js";
@@ -49,6 +55,7 @@ export async function runModelCommand(computation: Computation, o: ModelOptions)
   }
   const svgStep = entry ? undefined : pictureStep(config, o); // --layer, --head: --why's entry
   const seed = resolveSeed(o.rng, o.seed);
+  startParallelMatmul(largestProduct(config)); // the second thread boots while this one draws
   const quiet = o.quiet === true && !entry;
   const run = compute(config, supplied, await makeNormals(o.rng, seed), { keep: !quiet });
   const runConfig: RunConfig = { ...config, rng: o.rng, seed, input: file };
