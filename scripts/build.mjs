@@ -10,6 +10,15 @@
 //   dist/html-client.css   inlines into every page it writes
 import { copyFileSync, readFileSync, rmSync } from "node:fs";
 import { build } from "esbuild";
+import wabtInit from "wabt";
+
+// The WebAssembly core: src/math/kernels/core.wat assembled by wabt, written into the bundles as
+// base64 in place of __KERNELS_WASM__ (dist/ needs no .wasm file; users compile nothing).
+const wabt = await wabtInit();
+const watFeatures = { simd: true, threads: true };
+const wat = wabt.parseWat("core.wat", readFileSync("src/math/kernels/core.wat"), watFeatures);
+wat.validate(watFeatures);
+const coreWasm = Buffer.from(wat.toBinary({}).buffer).toString("base64");
 
 const common = {
   bundle: true,
@@ -22,8 +31,13 @@ const common = {
   banner: {
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
   },
-  define: { __VERSION__: JSON.stringify(JSON.parse(readFileSync("package.json", "utf8")).version) },
+  define: {
+    __VERSION__: JSON.stringify(JSON.parse(readFileSync("package.json", "utf8")).version),
+    __KERNELS_WASM__: JSON.stringify(coreWasm),
+  },
   logLevel: "warning",
+  // only the tests, running from the sources, assemble core.wat themselves (kernels/wasm-bytes.ts)
+  external: ["wabt"],
 };
 
 rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });

@@ -97,7 +97,7 @@ async function textReport(
   const paint = await paintFor(o.color);
   const parts: string[] = [];
   if (code.length > 0) {
-    const width = process.stdout.isTTY ? process.stdout.columns : 100;
+    const width = (process.stdout.isTTY && process.stdout.columns) || 100;
     if (code.length === 1 && results.length === 0) {
       const { codeReport } = await import("../render/code-report.js");
       parts.push(codeReport(code[0], paint, width));

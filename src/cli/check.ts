@@ -84,21 +84,11 @@ export function checkCommand(): Command {
     .option("--no-cross", "decode answers without cross-attention")
     .option("--causal", "attention answers with the causal mask")
     .option("--python <path>", "the Python that runs notebooks and scripts", "python3")
-    .option(
-      "--timeout <s>",
-      "seconds each notebook or script may run (default: 30)",
-      positive("--timeout"),
-      30,
-    )
-    .option(
-      "--memory <mb>",
-      "memory cap of each run, in MB (default: 2048)",
-      positive("--memory"),
-      2048,
-    )
+    .option("--timeout <s>", "seconds each notebook or script may run", positive("--timeout"), 30)
+    .option("--memory <mb>", "memory cap of each run, in MB", positive("--memory"), 2048)
     .option(
       "--jobs <n>",
-      `notebooks run at once (default: the core count, ${availableParallelism()})`,
+      "notebooks run at once (the core count)",
       (v: string) => positiveInt(v, "--jobs"),
       availableParallelism(),
     )

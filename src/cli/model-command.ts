@@ -1,7 +1,13 @@
 import { readInput } from "../io/read.js";
 import { inputsFromDocument } from "../io/read-inputs.js";
+import { startParallelMatmul } from "../math/matmul-parallel.js";
 import { compute } from "../model/compute.js";
-import { assertCausalSquare, type Computation, resolveDims } from "../model/dims.js";
+import {
+  assertCausalSquare,
+  type Computation,
+  largestProduct,
+  resolveDims,
+} from "../model/dims.js";
 import { type GlobalKey, type Inputs, NO_INPUTS } from "../model/input-slots.js";
 import { type RunConfig, runDocument } from "../render/document.js";
 import { jsonChunks } from "../render/json.js";
@@ -40,6 +46,7 @@ export async function runModelCommand(computation: Computation, o: ModelOptions)
   if (causal) assertCausalSquare(dims);
   const svgStep = pictureStep(config, o);
   const seed = resolveSeed(o.rng, o.seed);
+  startParallelMatmul(largestProduct(config)); // the second thread boots while this one draws
   const quiet = o.quiet === true;
   const run = compute(config, supplied, await makeNormals(o.rng, seed), { keep: !quiet });
   const runConfig: RunConfig = { ...config, rng: o.rng, seed, input: file };
