@@ -5,14 +5,17 @@ import { readInput } from "../io/read.js";
 import type { Result } from "../render/check.js";
 import * as render from "../render/check.js";
 import { jsonText } from "../render/json.js";
+import { chooseSeed } from "../rng/seed.js";
 import type { CheckOptions } from "./check.js";
-import { dimFlags, paintFor, resolveSeed } from "./options.js";
+import { dimFlags, paintFor } from "./options.js";
 import { EXIT, outcome } from "./outcome.js";
 import { writeOut } from "./output.js";
 
 /** Grades every answer; a file that cannot be read is a result of its own when there are several. */
 export async function runCheck(files: string[], o: CheckOptions): Promise<void> {
-  const seed = o.seed === undefined ? undefined : resolveSeed(o.rng, o.seed);
+  const given = o.seed === undefined ? undefined : chooseSeed(o.rng, o.seed);
+  const seed = given?.seed;
+  const rng = given?.rng ?? o.rng ?? "numpy";
   const flags = dimFlags(o);
   const tol = { rtol: o.rtol, atol: o.atol };
   const results: Result[] = [];
@@ -24,7 +27,7 @@ export async function runCheck(files: string[], o: CheckOptions): Promise<void> 
         grade: await grade(answer, {
           tolerance: tol,
           flags,
-          rng: o.rng,
+          rng,
           seed,
           cross: o.cross,
           causal: o.causal,
@@ -37,7 +40,7 @@ export async function runCheck(files: string[], o: CheckOptions): Promise<void> 
     }
   }
   if (o.json) {
-    const config = { rtol: tol.rtol, atol: tol.atol, rng: o.rng, seed: seed ?? null };
+    const config = { rtol: tol.rtol, atol: tol.atol, rng, seed: seed ?? null };
     await writeOut([`${jsonText(render.checkDocument(results, config))}\n`]);
   } else {
     const paint = await paintFor(o.color);

@@ -40,7 +40,10 @@ export function checkCommand(): Command {
   return cmd
     .option("--seed <s>", "the seed the notebook used, for inputs the answer does not hold")
     .addOption(
-      new Option("--rng <name>", "generator of that seed").choices(RNG_NAMES).default("numpy"),
+      new Option(
+        "--rng <name>",
+        "generator of that seed (default: numpy; a text seed selects seedrandom)",
+      ).choices(RNG_NAMES),
     )
     .addOption(
       new Option(

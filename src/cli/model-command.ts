@@ -8,7 +8,8 @@ import { type RunConfig, runDocument } from "../render/document.js";
 import { jsonChunks } from "../render/json.js";
 import { completeInputs } from "../rng/draw.js";
 import { makeNormals } from "../rng/normals.js";
-import { type CommonOptions, dimFlags, paintFor, resolveSeed } from "./options.js";
+import { chooseSeed } from "../rng/seed.js";
+import { type CommonOptions, dimFlags, paintFor } from "./options.js";
 import { writeOut } from "./output.js";
 
 export interface ModelOptions extends CommonOptions {
@@ -39,14 +40,14 @@ export async function runModelCommand(command: ModelCommand, o: ModelOptions): P
       `--causal needs square attention: ${dims.seq} queries but ${dims.src} keys (query i may see keys 0…i)`,
     );
   }
-  const seed = resolveSeed(o.rng, o.seed);
-  const inputs = completeInputs(command, dims, cross, supplied, await makeNormals(o.rng, seed));
+  const { rng, seed } = chooseSeed(o.rng, o.seed);
+  const inputs = completeInputs(command, dims, cross, supplied, await makeNormals(rng, seed));
   const quiet = o.quiet === true;
   const trace = run(command, inputs, dims, { keep: !quiet, cross, causal: o.causal });
   const config: RunConfig = {
     command,
     ...dims,
-    rng: o.rng,
+    rng,
     seed,
     cross: command === "decode" ? cross : undefined,
     causal: command === "attention" ? o.causal === true : undefined,
