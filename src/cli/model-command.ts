@@ -1,7 +1,8 @@
 import { resolveDims } from "../io/dims.js";
+import { isDocument, type RunFlags, statedConfig, withStated } from "../io/document-config.js";
 import { UserError } from "../io/errors.js";
 import { inputsFromDocument } from "../io/inputs.js";
-import { readInput } from "../io/read.js";
+import { type Loaded, readInput, readPipedStdin, stdinRedirected } from "../io/read.js";
 import type { GlobalKey, Inputs, Command as ModelCommand } from "../model/inputs.js";
 import { run } from "../model/run.js";
 import { type RunConfig, runDocument } from "../render/document.js";
@@ -24,34 +25,47 @@ export interface ModelOptions extends CommonOptions {
  * model, then print. Everything that can fail on bad input fails before anything is printed.
  */
 export async function runModelCommand(command: ModelCommand, o: ModelOptions): Promise<void> {
-  const cross = command === "decode" ? o.cross !== false : false;
-  const supplied: Inputs = o.input
-    ? inputsFromDocument(
-        (await readInput(o.input)).value,
-        fileName(o.input),
-        undefined,
-        SINGLE[command],
-      ).inputs
+  const loaded = await loadInput(o.input);
+  const file = loaded?.file ?? "";
+  const stated =
+    loaded && isDocument(loaded.value) ? statedConfig(loaded.value, loaded.file) : undefined;
+  const given: RunFlags = {
+    dims: dimFlags(o),
+    rng: o.rng,
+    seed: o.seed,
+    cross: o.cross === false ? false : undefined,
+    causal: o.causal === true ? true : undefined,
+  };
+  const flags = stated ? withStated(given, stated, command, file) : given;
+  const cross = command === "decode" && flags.cross !== false;
+  const causal = command === "attention" && flags.causal === true;
+  const supplied: Inputs = loaded
+    ? inputsFromDocument(loaded.value, file, undefined, SINGLE[command]).inputs
     : { globals: {}, layers: [] };
-  const flags = dimFlags(o);
-  const dims = resolveDims(command, supplied, o.input ? fileName(o.input) : "", flags, cross);
-  if (command === "attention" && o.causal && dims.seq !== dims.src) {
+  const dims = resolveDims(command, supplied, file, flags.dims, cross);
+  if (causal && dims.seq !== dims.src) {
     throw new UserError(
       `--causal needs square attention: ${dims.seq} queries but ${dims.src} keys (query i may see keys 0…i)`,
     );
   }
-  const { rng, seed } = chooseSeed(o.rng, o.seed);
-  const inputs = completeInputs(command, dims, cross, supplied, await makeNormals(rng, seed));
+  const { rng, seed } = chooseSeed(flags.rng, flags.seed);
   const quiet = o.quiet === true;
-  const trace = run(command, inputs, dims, { keep: !quiet, cross, causal: o.causal });
+  if (flags.seed === undefined && quiet) {
+    process.stderr.write(
+      `transformer-lab: seed ${seed} (picked; --seed ${seed} repeats this run)\n`,
+    );
+  }
+  const inputs = completeInputs(command, dims, cross, supplied, await makeNormals(rng, seed));
+  const trace = run(command, inputs, dims, { keep: !quiet, cross, causal });
   const config: RunConfig = {
     command,
     ...dims,
     rng,
     seed,
     cross: command === "decode" ? cross : undefined,
-    causal: command === "attention" ? o.causal === true : undefined,
-    input: o.input ? fileName(o.input) : undefined,
+    causal: command === "attention" ? causal : undefined,
+    // a document read back is the same run: it keeps its own record of where its matrices came from
+    input: stated ? stated.input : loaded?.file,
   };
   if (o.json) {
     await writeOut(withNewline(jsonChunks(runDocument(config, inputs, trace, quiet))));
@@ -69,6 +83,12 @@ export async function runModelCommand(command: ModelCommand, o: ModelOptions): P
   );
 }
 
+/** `--input FILE`; without it, what was piped into stdin (as `--input -`), if anything. */
+async function loadInput(input: string | undefined): Promise<Loaded | undefined> {
+  if (input !== undefined) return readInput(input);
+  return stdinRedirected() ? readPipedStdin() : undefined;
+}
+
 function* withNewline(chunks: Iterable<string>): Generator<string> {
   yield* chunks;
   yield "\n";
@@ -80,7 +100,3 @@ const SINGLE: Record<ModelCommand, GlobalKey | undefined> = {
   decode: "y",
   attention: undefined,
 };
-
-function fileName(input: string): string {
-  return input === "-" ? "<stdin>" : input;
-}
