@@ -16,7 +16,8 @@ export interface GradeOptions {
   tolerance: Tolerance;
   /** dimension flags the user gave */
   flags: DimFlags;
-  rng: RngName;
+  /** --rng (absent: the one a --json answer states, else numpy, or seedrandom for a text seed) */
+  rng?: RngName;
   /** the notebook's seed, for inputs the answer does not hold */
   seed?: number | string;
   /** decode: --no-cross; attention: --causal (when the answer does not state them) */
@@ -47,8 +48,9 @@ export interface Grade {
  * Recomputes what the answer should be, from its own inputs and the rest from the seed, then
  * compares every matrix it holds; when the output is wrong, replays each known mistake.
  */
-export async function grade(answer: Answer, o: GradeOptions): Promise<Grade> {
+export async function grade(answer: Answer, options: GradeOptions): Promise<Grade> {
   const { file, command } = answer;
+  const o = { ...options, ...generatorOf(answer, options) };
   const output = answer.computed.get("output");
   if (!output) throw new UserError(`${file}: has no output to check (name it "output")`);
   const cross = command === "decode" && (answer.stated.cross ?? o.cross) !== false;
@@ -95,6 +97,20 @@ export async function grade(answer: Answer, o: GradeOptions): Promise<Grade> {
   };
 }
 
+/** --seed and --rng, else what a `--json` answer's config states; the two disagreeing is an error. */
+function generatorOf(answer: Answer, o: GradeOptions): { seed?: number | string; rng: RngName } {
+  const stated = answer.stated;
+  for (const k of ["seed", "rng"] as const) {
+    if (o[k] !== undefined && stated[k] !== undefined && String(o[k]) !== String(stated[k])) {
+      throw new UserError(
+        `--${k} ${o[k]} disagrees with ${answer.file}, whose config has ${k} ${stated[k]}`,
+      );
+    }
+  }
+  const seed = o.seed ?? stated.seed;
+  return { seed, rng: o.rng ?? stated.rng ?? (typeof seed === "string" ? "seedrandom" : "numpy") };
+}
+
 function hasInputs(i: Inputs): boolean {
   return Object.keys(i.globals).length > 0 || i.layers.some((l) => Object.keys(l).length > 0);
 }
@@ -103,7 +119,7 @@ async function completeAnswerInputs(
   answer: Answer,
   dims: Dims,
   cross: boolean,
-  o: GradeOptions,
+  o: GradeOptions & { rng: RngName },
 ): Promise<Inputs> {
   if (o.seed === undefined) {
     const missing = drawOrder(answer.command, dims.layers, cross)
@@ -111,7 +127,7 @@ async function completeAnswerInputs(
       .map((s) => slotName(s, dims.layers));
     if (missing.length > 0) {
       throw new UserError(
-        `${answer.file}: lacks ${missing.join(", ")}; put them in the file, or give the notebook's seed (--rng numpy --seed S) to draw them`,
+        `${answer.file}: lacks ${missing.join(", ")}; put them in the file, or give the notebook's seed (--seed S) to draw them`,
       );
     }
   }

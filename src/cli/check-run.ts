@@ -27,7 +27,7 @@ export async function runCheck(files: string[], o: CheckOptions): Promise<void> 
         grade: await grade(answer, {
           tolerance: tol,
           flags,
-          rng,
+          rng: o.rng,
           seed,
           cross: o.cross,
           causal: o.causal,

@@ -1,6 +1,8 @@
 import { Matrix } from "../math/matrix.js";
 import type { Dims } from "../model/config.js";
 import { type Command, type Inputs, LAYER_KEYS } from "../model/inputs.js";
+import type { RngName } from "../rng/normals.js";
+import { isDocument, statedConfig } from "./document-config.js";
 import { UserError } from "./errors.js";
 import { canonicalKey, inputsFromDocument, toMatrix } from "./inputs.js";
 import { describe, isRowList } from "./matrix-value.js";
@@ -14,8 +16,13 @@ export interface Answer {
   inputs: Inputs;
   /** the answer's computed matrices by trace path (`layers[0].self.heads[0].scores`, `output`) */
   computed: Map<string, Matrix>;
-  /** dimensions a `--json` document states */
-  stated: Partial<Dims> & { cross?: boolean; causal?: boolean };
+  /** what a `--json` document's config states: dimensions, options, generator and seed */
+  stated: Partial<Dims> & {
+    cross?: boolean;
+    causal?: boolean;
+    rng?: RngName;
+    seed?: number | string;
+  };
 }
 
 /** Intermediates named as in the trace, for the first layer and head, and where they live. */
@@ -64,7 +71,7 @@ export function readAnswer({ file, value }: Loaded, forced?: Command): Answer {
     );
   }
   const doc = value as Record<string, unknown>;
-  if ("schema" in doc && "inputs" in doc) return fromTraceDocument(doc, file, forced);
+  if (isDocument(doc)) return fromTraceDocument(doc, file, forced);
 
   const keys = Object.keys(doc).map(canonicalKey);
   const command = forced ?? inferCommand(keys);
@@ -85,24 +92,17 @@ function inferCommand(keys: string[]): Command {
   return "encode";
 }
 
-/** A document written by `transformer-lab <command> --json`, read whole. */
+/**
+ * A document written by `transformer-lab <command> --json`, read whole; a `--quiet` one holds
+ * only its output, and its config says how to compute the reference.
+ */
 function fromTraceDocument(doc: Record<string, unknown>, file: string, forced?: Command): Answer {
-  const command = (forced ?? doc.command) as Command;
-  if (!["encode", "decode", "attention"].includes(command)) {
-    throw new UserError(
-      `${file}: command ${JSON.stringify(doc.command)} is not encode, decode or attention`,
-    );
-  }
+  const config = statedConfig(doc, file);
+  const command = forced ?? config.command;
   const { inputs } = inputsFromDocument(doc, file);
   const computed = traceLeaves(doc, (v, path) =>
     isRowList(v) ? toMatrix(v, path, file, false) : undefined,
   );
-  const config = (doc.config ?? {}) as Record<string, unknown>;
-  const stated: Answer["stated"] = {};
-  for (const k of ["seq", "emb", "dmodel", "heads", "layers", "ffn", "src"] as const) {
-    if (typeof config[k] === "number") stated[k] = config[k] as number;
-  }
-  if (typeof config.cross === "boolean") stated.cross = config.cross;
-  if (typeof config.causal === "boolean") stated.causal = config.causal;
-  return { file, command, inputs, computed, stated };
+  const { cross, causal, rng, seed } = config;
+  return { file, command, inputs, computed, stated: { ...config.dims, cross, causal, rng, seed } };
 }
