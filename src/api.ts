@@ -197,7 +197,7 @@ export async function check(
       const g = await grade(answer, {
         tolerance: { rtol, atol },
         flags: dimFlags(options),
-        rng,
+        rng: options.rng,
         seed: given?.seed,
         cross: options.cross,
         causal: options.causal,

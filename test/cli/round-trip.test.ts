@@ -64,7 +64,7 @@ describe("a --json document read back through --input", () => {
         const command = args[0];
         expect(ok([command, "--input", "-", "--json"], first)).toBe(first);
       }),
-      { numRuns: 12 },
+      { numRuns: 8 },
     );
   });
 
@@ -74,7 +74,7 @@ describe("a --json document read back through --input", () => {
         const quiet = ok([...args, "--json", "--quiet"]);
         expect(ok([args[0], "--input", "-", "--json"], quiet)).toBe(ok([...args, "--json"]));
       }),
-      { numRuns: 6 },
+      { numRuns: 4 },
     );
   });
 
