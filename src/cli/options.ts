@@ -75,7 +75,7 @@ export function addRunOptions(cmd: Command): Command {
     )
     .option(
       "-i, --input <file>",
-      "matrices from a JSON, .npy or .npz file (- for stdin); the rest are drawn",
+      "matrices from a JSON, .npy or .npz file, or a --json document (its config too); - for stdin, which is also read when piped in without --input; the rest are drawn",
     )
     .option("--json", "one JSON document on stdout (for scripts)")
     .option("-q, --quiet", "only the output (pretty or JSON); no intermediates are kept")
