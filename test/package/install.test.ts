@@ -17,17 +17,8 @@ import { dirname, join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { ROOT } from "../helpers.js";
 
-const PROJECT_FILES = [
-  "package.json",
-  "package-lock.json",
-  "README.md",
-  "LICENSE",
-  "bin",
-  "src",
-  "scripts",
-  "tsconfig.json",
-  "tsconfig.types.json",
-];
+/** What the copy leaves out: what is not part of a build (and the outputs of one). */
+const NOT_COPIED = new Set([".git", "node_modules", "dist", "test", "fixtures", "bench"]);
 
 let tmp = "";
 let tarball = "";
@@ -55,7 +46,11 @@ const installed = (args: string[], dir = prefix) =>
 beforeAll(() => {
   tmp = mkdtempSync(join(tmpdir(), "transformer-lab-pack-"));
   const project = join(tmp, "project");
-  for (const f of PROJECT_FILES) cpSync(join(ROOT, f), join(project, f), { recursive: true });
+  for (const f of readdirSync(ROOT)) {
+    if (!NOT_COPIED.has(f) && !f.startsWith(".")) {
+      cpSync(join(ROOT, f), join(project, f), { recursive: true });
+    }
+  }
   symlinkSync(join(ROOT, "node_modules"), join(project, "node_modules"));
   const packed = JSON.parse(npm(["pack", "--json", "--pack-destination", tmp], project));
   tarball = join(tmp, packed[0].filename);
