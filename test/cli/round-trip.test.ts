@@ -25,10 +25,17 @@ const runArgs = fc
     cross: fc.boolean(),
     rng: fc.constantFrom("numpy", "seedrandom"),
     seed: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+    text: fc.stringMatching(/^[a-z][a-z0-9]{0,7}$/),
   })
   .map((c) => {
     const args = [c.command, "--seq", `${c.seq}`, "--dmodel", `${c.dmodel}`];
-    args.push("--rng", c.rng, "--seed", `${c.seed}`);
+    // seedrandom takes any text as a seed
+    args.push(
+      "--rng",
+      c.rng,
+      "--seed",
+      c.rng === "seedrandom" && c.seed % 2 ? c.text : `${c.seed}`,
+    );
     if (c.command === "attention") {
       args.push("--src", `${c.causal ? c.seq : c.src}`);
       if (c.causal) args.push("--causal");
