@@ -1,12 +1,11 @@
 import { Command, CommanderError } from "commander";
-import { UserError } from "../io/errors.js";
+import { EXIT, ExitError, errorLine, UserError } from "../errors.js";
 import { enableParallelMatmul } from "../math/matmul-parallel.js";
 import { attentionCommand } from "./attention.js";
 import { checkCommand } from "./check.js";
 import { decodeCommand } from "./decode.js";
 import { encodeCommand } from "./encode.js";
 import { explainCommand } from "./explain.js";
-import { EXIT, outcome } from "./outcome.js";
 import { watchStdout } from "./output.js";
 
 /** package.json's version, written in by the build (scripts/build.mjs). */
@@ -52,10 +51,11 @@ async function main(argv: string[]): Promise<number> {
   watchStdout();
   try {
     await program().parseAsync(argv);
-    return outcome.code;
+    return EXIT.ok;
   } catch (e) {
+    if (e instanceof ExitError) return e.code;
     if (e instanceof UserError) {
-      process.stderr.write(`transformer-lab: error: ${e.message}\n`);
+      process.stderr.write(errorLine(e.message));
       return EXIT.usage;
     }
     if (e instanceof CommanderError) {

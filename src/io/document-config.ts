@@ -1,7 +1,6 @@
-import type { Dims } from "../model/config.js";
-import type { Command } from "../model/inputs.js";
+import { UserError } from "../errors.js";
+import type { Computation, Dims } from "../model/dims.js";
 import { RNG_NAMES, type RngName } from "../rng/normals.js";
-import { UserError } from "./errors.js";
 import { describe } from "./matrix-value.js";
 
 /**
@@ -9,7 +8,7 @@ import { describe } from "./matrix-value.js";
  * that a document read back (`--input doc.json`, `check doc.json`) is the same run.
  */
 export interface StatedConfig {
-  command: Command;
+  computation: Computation;
   dims: Partial<Dims>;
   rng?: RngName;
   seed?: number | string;
@@ -45,7 +44,7 @@ export function statedConfig(doc: Record<string, unknown>, file: string): Stated
   const c = config as Record<string, unknown>;
   const bad = (key: string, expected: string) =>
     new UserError(`config.${key} in ${file}: expected ${expected}, got ${describe(c[key])}`);
-  const out: StatedConfig = { command: command as Command, dims: {} };
+  const out: StatedConfig = { computation: command as Computation, dims: {} };
   for (const k of DIM_KEYS) {
     if (c[k] === undefined) continue;
     if (!Number.isSafeInteger(c[k]) || (c[k] as number) < 1)
@@ -92,12 +91,12 @@ export interface RunFlags {
 export function withStated(
   flags: RunFlags,
   stated: StatedConfig,
-  command: Command,
+  computation: Computation,
   file: string,
-): { dims: Partial<Dims>; rng?: RngName; seed?: string; cross?: boolean; causal?: boolean } {
-  if (stated.command !== command) {
+): RunFlags {
+  if (stated.computation !== computation) {
     throw new UserError(
-      `${file} was written by ${stated.command}, not ${command}; read it with transformer-lab ${stated.command} --input`,
+      `${file} was written by ${stated.computation}, not ${computation}; read it with transformer-lab ${stated.computation} --input`,
     );
   }
   const disagree = (flag: string, key: string, value: unknown) =>
@@ -126,5 +125,33 @@ export function withStated(
     seed: flags.seed ?? statedSeed,
     cross: flags.cross ?? stated.cross,
     causal: flags.causal ?? stated.causal,
+  };
+}
+
+/**
+ * The generator and seed to grade an answer with: --rng and --seed, else what a `--json` answer's
+ * config states (the two disagreeing is an error naming both); numpy unless a text seed says
+ * seedrandom.
+ */
+export function answerGenerator(
+  flags: { rng?: RngName; seed?: number | string },
+  stated: { rng?: RngName; seed?: number | string },
+  file: string,
+): { rng: RngName; seed?: number | string } {
+  for (const k of ["seed", "rng"] as const) {
+    if (
+      flags[k] !== undefined &&
+      stated[k] !== undefined &&
+      String(flags[k]) !== String(stated[k])
+    ) {
+      throw new UserError(
+        `--${k} ${flags[k]} disagrees with ${file}, whose config has ${k} ${stated[k]}`,
+      );
+    }
+  }
+  const seed = flags.seed ?? stated.seed;
+  return {
+    seed,
+    rng: flags.rng ?? stated.rng ?? (typeof seed === "string" ? "seedrandom" : "numpy"),
   };
 }

@@ -1,4 +1,4 @@
-import { UserError } from "./errors.js";
+import { UserError } from "../errors.js";
 
 /**
  * JSON.parse, with two additions for files written by Python's `json` module: a syntax error

@@ -1,5 +1,5 @@
+import { UserError } from "../errors.js";
 import { Matrix } from "../math/matrix.js";
-import { UserError } from "./errors.js";
 
 /**
  * Reads a numpy `.npy` file (format versions 1, 2 and 3) holding a 1-D or 2-D array of floats or

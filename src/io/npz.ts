@@ -1,5 +1,5 @@
+import { UserError } from "../errors.js";
 import type { Matrix } from "../math/matrix.js";
-import { UserError } from "./errors.js";
 import { readNpy } from "./npy.js";
 
 /**

@@ -1,6 +1,6 @@
 import { fstatSync } from "node:fs";
 import { readFile } from "node:fs/promises";
-import { UserError } from "./errors.js";
+import { UserError } from "../errors.js";
 import { parseJson } from "./json-text.js";
 import { readNpy } from "./npy.js";
 import { readNpz } from "./npz.js";

@@ -1,4 +1,4 @@
-import { UserError } from "../io/errors.js";
+import { UserError } from "../errors.js";
 import type { RngName } from "./normals.js";
 
 /** A run's generator and its seed, as the JSON `config` reports them. */

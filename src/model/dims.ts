@@ -1,19 +1,67 @@
-import { DEFAULT_DIMS, type Dims } from "../model/config.js";
+import { count, UserError } from "../errors.js";
 import {
   type Axis,
-  type Command,
   drawOrder,
   getSlot,
   type Inputs,
   type LayerKey,
+  NO_INPUTS,
   SHAPES,
   slotName,
-} from "../model/inputs.js";
-import { UserError } from "./errors.js";
-import { count } from "./matrix-value.js";
+} from "./input-slots.js";
+
+/** What a run computes: an encoder stack, a decoder stack, or attention alone (Question 1). */
+export type Computation = "encode" | "decode" | "attention";
+
+/** The dimensions of a run. Defaults are the homework's cell: seq 4, emb 8, d_k 3, one head. */
+export interface Dims {
+  /** sequence length: rows of x (encoder) or y (decoder), and of q in `attention` */
+  seq: number;
+  /** embedding length: columns of x, y and memory */
+  emb: number;
+  /** d_k, the width of one attention head (the homework's `model_dimension`) */
+  dmodel: number;
+  /** attention heads; wq, wk, wv are emb × heads·dmodel */
+  heads: number;
+  /** stacked layers, each with its own weights */
+  layers: number;
+  /** inner width of the feed-forward; 4·emb unless given */
+  ffn: number;
+  /** rows of the decoder's memory (the encoder output) and of k, v in `attention`; seq unless given */
+  src: number;
+}
+
+/** Everything the model needs to know about a run, passed down whole (nanoGPT's GPTConfig). */
+export interface ModelConfig extends Dims {
+  computation: Computation;
+  /** decode: cross-attention to the memory (false: decoder-only, GPT-style); false otherwise */
+  cross: boolean;
+  /** attention: hide key j > i from query i; false otherwise (the decoder's mask is always on) */
+  causal: boolean;
+}
+
+/** The homework's cell; what no flag or matrix fixes takes these. ffn is 4·emb and src is seq. */
+export const DEFAULT_DIMS = {
+  seq: 4,
+  emb: 8,
+  dmodel: 3,
+  heads: 1,
+  layers: 1,
+} as const;
 
 /** Dimension flags as the user typed them; an absent one was not given. */
 export type DimFlags = Partial<Dims>;
+
+export interface ResolveDims {
+  computation: Computation;
+  /** decode: with cross-attention (so with a memory) */
+  cross: boolean;
+  /** the matrices supplied, whose shapes fix sizes; none by default */
+  supplied?: Inputs;
+  /** where they came from, for messages */
+  file?: string;
+  flags?: DimFlags;
+}
 
 const AXIS_WORD: Record<Axis, string> = {
   seq: "seq",
@@ -29,13 +77,13 @@ const AXIS_WORD: Record<Axis, string> = {
  * matrix or a flag; when two disagree the error names both. What nothing fixes takes its
  * default (seq 4, emb 8, dmodel 3, heads 1, layers 1, ffn 4·emb, src seq).
  */
-export function resolveDims(
-  command: Command,
-  supplied: Inputs,
-  file: string,
-  flags: DimFlags,
-  cross: boolean,
-): Dims {
+export function resolveDims({
+  computation,
+  cross,
+  supplied = NO_INPUTS,
+  file = "",
+  flags = {},
+}: ResolveDims): Dims {
   const layersGiven = supplied.layers.length;
   if (layersGiven > 0 && flags.layers !== undefined && flags.layers !== layersGiven) {
     throw new UserError(
@@ -43,9 +91,9 @@ export function resolveDims(
     );
   }
   const layers = flags.layers ?? Math.max(DEFAULT_DIMS.layers, layersGiven);
-  const needed = drawOrder(command, layers, cross);
+  const needed = drawOrder(computation, layers, cross);
   rejectUnused(
-    command,
+    computation,
     supplied,
     file,
     needed.map((s) => slotName(s, layers)),
@@ -97,13 +145,11 @@ export function resolveDims(
   } else {
     dmodel = pick("dmodel", () => DEFAULT_DIMS.dmodel);
   }
-  const dims: Dims = { seq, emb, dmodel, heads, layers, ffn, src };
-  assertFits(command, dims, cross);
-  return dims;
+  return { seq, emb, dmodel, heads, layers, ffn, src };
 }
 
 function rejectUnused(
-  command: Command,
+  computation: Computation,
   supplied: Inputs,
   file: string,
   needed: string[],
@@ -120,47 +166,34 @@ function rejectUnused(
     if (needed.includes(name)) continue;
     const base = name.replace(/^layers\[\d+\]\./, "");
     const why =
-      command === "decode" && !cross && (base === "memory" || base.startsWith("cross_"))
+      computation === "decode" && !cross && (base === "memory" || base.startsWith("cross_"))
         ? "decode --no-cross has no cross-attention"
-        : `${command} does not use it`;
+        : `${computation} does not use it`;
     throw new UserError(`${name} in ${file} is not used: ${why}`);
   }
 }
 
-/** The largest dimension accepted, whatever the memory: beyond it a typo is far likelier. */
-export const MAX_DIM = 1 << 20;
-
-/**
- * Refuses, before allocating anything, dimensions whose matrices would not fit in memory: the
- * inputs, plus the intermediates of one layer (one head's attention matrices at a time).
- */
-export function assertFits(
-  command: Command,
-  d: Dims,
-  cross: boolean,
-  limitBytes = memoryLimit(),
-): void {
-  for (const [name, v] of Object.entries(d)) {
-    if (v > MAX_DIM) throw new UserError(`--${name} ${v} is too large (at most ${MAX_DIM})`);
-  }
-  const hd = d.heads * d.dmodel;
-  const inputs =
-    command === "attention"
-      ? (d.seq + 2 * d.src) * d.dmodel
-      : d.seq * d.emb +
-        (cross ? d.src * d.emb : 0) +
-        d.layers * (2 * (4 * d.emb * hd) + 2 * d.emb * d.ffn);
-  const perLayer =
-    4 * d.seq * d.src + 4 * (d.seq + d.src) * hd + 8 * d.seq * d.emb + 2 * d.seq * d.ffn;
-  const bytes = 8 * (inputs + (command === "attention" ? 4 * d.seq * d.src : perLayer));
-  if (bytes > limitBytes) {
-    const gib = (b: number) => `${(b / 2 ** 30).toFixed(1)} GiB`;
+/** Causal attention hides key j > i from query i: it needs as many keys as queries. */
+export function assertCausalSquare(d: Dims): void {
+  if (d.seq !== d.src) {
     throw new UserError(
-      `dimensions too large: seq ${d.seq}, src ${d.src}, emb ${d.emb}, heads·dmodel ${hd}, ffn ${d.ffn}, layers ${d.layers} need about ${gib(bytes)}, more than the ${gib(limitBytes)} allowed (half this machine's memory)`,
+      `--causal needs square attention: ${d.seq} queries but ${d.src} keys (query i may see keys 0…i)`,
     );
   }
 }
 
-function memoryLimit(): number {
-  return process.getBuiltinModule("node:os").totalmem() / 2;
+/**
+ * About how many numbers a run holds at once: the inputs, plus the intermediates of one layer
+ * (one head's attention matrices at a time).
+ */
+export function numbersHeld(c: ModelConfig): number {
+  const hd = c.heads * c.dmodel;
+  if (c.computation === "attention") return (c.seq + 2 * c.src) * c.dmodel + 4 * c.seq * c.src;
+  const inputs =
+    c.seq * c.emb +
+    (c.cross ? c.src * c.emb : 0) +
+    c.layers * (2 * (4 * c.emb * hd) + 2 * c.emb * c.ffn);
+  const perLayer =
+    4 * c.seq * c.src + 4 * (c.seq + c.src) * hd + 8 * c.seq * c.emb + 2 * c.seq * c.ffn;
+  return inputs + perLayer;
 }
