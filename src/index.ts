@@ -8,6 +8,7 @@
 import { answerConfig } from "./check/answer.js";
 import { type Grade, grade } from "./check/grade.js";
 import { UserError } from "./errors.js";
+import { expandFolders } from "./io/answer-files.js";
 import { answerGenerator } from "./io/document-config.js";
 import { readInput } from "./io/read.js";
 import { readAnswer } from "./io/read-answer.js";
@@ -169,7 +170,7 @@ export interface CheckReport {
   toJSON(): Record<string, unknown>;
 }
 
-/** Grades answer files (`.json`, `.npy`, `.npz`): `transformer-lab check`. */
+/** Grades answer files (`.json`, `.npy`, `.npz`, or folders of them): `transformer-lab check`. */
 export async function check(
   answers: string | string[],
   options: CheckOptions = {},
@@ -178,7 +179,7 @@ export async function check(
   const given =
     options.seed === undefined ? undefined : chooseSeed(options.rng, String(options.seed));
   const results: CheckResult[] = [];
-  for (const file of typeof answers === "string" ? [answers] : answers) {
+  for (const file of expandFolders(typeof answers === "string" ? [answers] : answers)) {
     try {
       const answer = readAnswer(await readInput(file), options.against);
       const { cross, causal } = options;

@@ -1,6 +1,7 @@
 import { answerConfig } from "../check/answer.js";
 import { grade } from "../check/grade.js";
 import { EXIT, ExitError, errorLine, UserError } from "../errors.js";
+import { expandFolders } from "../io/answer-files.js";
 import { answerGenerator } from "../io/document-config.js";
 import { readInput } from "../io/read.js";
 import { readAnswer } from "../io/read-answer.js";
@@ -15,7 +16,8 @@ import { dimFlags, paintFor } from "./options.js";
 import { writeOut } from "./output.js";
 
 /** Grades every answer; a file that cannot be read is a result of its own when there are several. */
-export async function runCheck(files: string[], o: CheckOptions): Promise<void> {
+export async function runCheck(args: string[], o: CheckOptions): Promise<void> {
+  const files = expandFolders(args);
   const given = o.seed === undefined ? undefined : chooseSeed(o.rng, o.seed);
   const flags = dimFlags(o);
   const tol = { rtol: o.rtol, atol: o.atol };
