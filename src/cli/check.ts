@@ -35,7 +35,7 @@ export function checkCommand(): Command {
         "With --seed, the generator runs through the notebook's whole draw sequence, so matrices the\n" +
         "answer lacks (the feed-forward's W1, W2) are the ones the notebook drew.",
     )
-    .argument("<answers...>", "answer files (.json, .npy, .npz); - for stdin");
+    .argument("<answers...>", "answer files (.json, .npy, .npz) or folders of them; - for stdin");
   addDimensionOptions(cmd, ["src", "emb", "heads", "layers", "ffn"]);
   return cmd
     .option("--seed <s>", "the seed the notebook used, for inputs the answer does not hold")
@@ -75,8 +75,8 @@ Exit status: 0 all correct, 1 some answer wrong, 2 a file could not be read or u
 Examples:
   $ transformer-lab check --seed 0 output.npy               np.save("output.npy", output) after np.random.seed(0)
   $ transformer-lab check answer.npz                        np.savez("answer.npz", x=…, wq=…, w1=…, scores=…, output=…)
-  $ transformer-lab check --seed 0 answers/*.npy            a folder at once: a table and a count
-  $ transformer-lab check --seed 0 --json answers/* | jq .failed
+  $ transformer-lab check --seed 0 answers/                 a folder at once: a table and a count
+  $ transformer-lab check --seed 0 --json answers/ | jq .failed
   $ transformer-lab check --against attention qkv.json      {"q": …, "k": …, "v": …, "output": …}`,
     )
     .action(async (files: string[], o: CheckOptions) => {
