@@ -8,11 +8,11 @@
 import { answerConfig } from "./check/answer.js";
 import { type Grade, grade } from "./check/grade.js";
 import { UserError } from "./errors.js";
-import { expandFolders } from "./io/answer-files.js";
 import { answerGenerator } from "./io/document-config.js";
 import { readInput } from "./io/read.js";
 import { readAnswer } from "./io/read-answer.js";
 import { runRequest } from "./io/run-request.js";
+import { splitSubmissions } from "./io/submissions.js";
 import type { Matrix } from "./math/matrix.js";
 import { compute } from "./model/compute.js";
 import type { Computation, DimFlags, Dims } from "./model/dims.js";
@@ -179,7 +179,15 @@ export async function check(
   const given =
     options.seed === undefined ? undefined : chooseSeed(options.rng, String(options.seed));
   const results: CheckResult[] = [];
-  for (const file of expandFolders(typeof answers === "string" ? [answers] : answers)) {
+  const { code, answers: files } = splitSubmissions(
+    typeof answers === "string" ? [answers] : answers,
+  );
+  if (code.length > 0) {
+    throw new UserError(
+      `${code[0].file}: the library grades answer files (.json, .npy, .npz); grade notebooks and scripts with transformer-lab check`,
+    );
+  }
+  for (const file of files) {
     try {
       const answer = readAnswer(await readInput(file), options.against);
       const { cross, causal } = options;
@@ -213,8 +221,13 @@ export async function check(
 export { UserError } from "./errors.js";
 export { relu } from "./math/activations.js";
 export { LAYER_NORM_EPS, layerNorm } from "./math/layer-norm.js";
-export { matmul, matmulRows, setParallelMatmul } from "./math/matmul.js";
-export { enableParallelMatmul, MIN_WORK, parallelProducts } from "./math/matmul-parallel.js";
+export { matmul, matmulRows, matmulTransposed, setParallelMatmul } from "./math/matmul.js";
+export {
+  enableParallelMatmul,
+  MIN_WORK,
+  parallelProducts,
+  startParallelMatmul,
+} from "./math/matmul-parallel.js";
 export { fromRows, Matrix, toRows, transpose } from "./math/matrix.js";
 export { softmax } from "./math/softmax.js";
 export { type AttentionTrace, attention as attentionHead } from "./model/attention.js";
@@ -231,5 +244,6 @@ export { type Computed, matrixAt } from "./model/trace/lookup.js";
 export type { Op, Operand, Step } from "./model/trace/steps.js";
 export { TraceTable } from "./model/trace/table.js";
 export { PAPER } from "./model/variants.js";
+export { jsonText } from "./render/json.js";
 export { completeInputs } from "./rng/draw.js";
 export { numpyNormals, seedrandomNormals } from "./rng/normals.js";

@@ -1,60 +1,125 @@
+import { writeFileSync } from "node:fs";
 import { answerConfig } from "../check/answer.js";
+import type { CodeResult } from "../check/code/result.js";
 import { grade } from "../check/grade.js";
 import { EXIT, ExitError, errorLine, UserError } from "../errors.js";
-import { expandFolders } from "../io/answer-files.js";
 import { answerGenerator } from "../io/document-config.js";
 import { readInput } from "../io/read.js";
 import { readAnswer } from "../io/read-answer.js";
+import { splitSubmissions } from "../io/submissions.js";
 import type { Result } from "../render/check.js";
 import * as render from "../render/check.js";
 import { jsonText } from "../render/json.js";
 import { makeNormals } from "../rng/normals.js";
 import { chooseSeed } from "../rng/seed.js";
 import type { CheckOptions } from "./check.js";
+import { gradeCode } from "./check-code.js";
+import { writeCheckPage } from "./html-output.js";
 import { assertFits } from "./memory-guard.js";
 import { dimFlags, paintFor } from "./options.js";
 import { writeOut } from "./output.js";
 
-/** Grades every answer; a file that cannot be read is a result of its own when there are several. */
+/**
+ * Grades answer files against the reference and runs notebooks and scripts; a file that cannot
+ * be read is a result of its own when there are several.
+ */
 export async function runCheck(args: string[], o: CheckOptions): Promise<void> {
-  const files = expandFolders(args);
+  const { code, answers } = splitSubmissions(args);
+  if (code.length === 0 && answers.length === 0) {
+    throw new UserError(`no notebook (.ipynb), script (.py) or answer file in ${args.join(", ")}`);
+  }
   const given = o.seed === undefined ? undefined : chooseSeed(o.rng, o.seed);
-  const flags = dimFlags(o);
+  const seed = given?.seed;
+  const rng = given?.rng ?? o.rng ?? "numpy";
   const tol = { rtol: o.rtol, atol: o.atol };
+  const results = await gradeAnswers(answers, o, seed, answers.length + code.length === 1);
+  const graded = code.length > 0 ? await gradeCode(code, o) : undefined;
+  const codeResults = graded?.results ?? [];
+  if (o.csv && code.length > 0) {
+    const { gradebook } = await import("../render/gradebook.js");
+    writeFileSync(o.csv, gradebook(codeResults));
+  }
+  if (o.json) {
+    const config = { rtol: tol.rtol, atol: tol.atol, rng, seed: seed ?? null };
+    const doc = render.checkDocument(results, config);
+    if (graded) {
+      const passed = codeResults.filter((r) => r.pass).length;
+      doc.results = [...(doc.results as unknown[]), ...codeResults];
+      doc.passed = (doc.passed as number) + passed;
+      doc.failed = (doc.failed as number) + codeResults.length - passed;
+      doc.python = graded.versions ?? null;
+    }
+    await writeOut([`${jsonText(doc)}\n`]);
+  } else {
+    await writeOut([await textReport(results, codeResults, o, tol)]);
+  }
+  if (o.html) {
+    const config = { rtol: tol.rtol, atol: tol.atol, rng, seed: seed ?? null };
+    await writeCheckPage(o.html, results, config);
+  }
+  const errors = results.some((r) => "error" in r);
+  const wrong =
+    results.some((r) => "grade" in r && !r.grade.pass) || codeResults.some((r) => !r.pass);
+  const status = errors ? EXIT.usage : wrong ? EXIT.wrongAnswer : EXIT.ok;
+  if (status !== EXIT.ok) throw new ExitError(status);
+}
+
+async function gradeAnswers(
+  files: string[],
+  o: CheckOptions,
+  seed: number | string | undefined,
+  alone: boolean,
+): Promise<Result[]> {
+  const flags = dimFlags(o);
+  const tolerance = { rtol: o.rtol, atol: o.atol };
   const results: Result[] = [];
   for (const file of files) {
     try {
       const answer = readAnswer(await readInput(file), o.against);
       const config = answerConfig(answer, { dims: flags, cross: o.cross, causal: o.causal });
       assertFits(config);
-      const generator = answerGenerator({ rng: o.rng, seed: given?.seed }, answer.stated, file);
-      const { rng, seed } =
+      // --seed and --rng, else the seed and generator a --json answer's config states
+      const generator = answerGenerator({ rng: o.rng, seed }, answer.stated, file);
+      const drawn =
         generator.seed === undefined ? generator : chooseSeed(generator.rng, generator.seed);
-      const normals = await makeNormals(rng, seed ?? 0);
+      const normals = await makeNormals(drawn.rng, drawn.seed ?? 0);
       results.push({
         file: answer.file,
-        grade: grade(answer, config, { tolerance: tol, seed, normals }),
+        grade: grade(answer, config, { tolerance, seed: drawn.seed, normals }),
       });
     } catch (e) {
-      if (!(e instanceof UserError) || files.length === 1) throw e;
+      if (!(e instanceof UserError) || alone) throw e;
       process.stderr.write(errorLine(e.message));
       results.push({ file, error: e.message });
     }
   }
-  if (o.json) {
-    const rng = given?.rng ?? o.rng ?? "numpy";
-    const config = { rtol: tol.rtol, atol: tol.atol, rng, seed: given?.seed ?? null };
-    await writeOut([`${jsonText(render.checkDocument(results, config))}\n`]);
-  } else {
-    const paint = await paintFor(o.color);
-    const text =
-      results.length === 1 && "grade" in results[0]
-        ? render.gradeText(results[0].grade, tol, paint)
-        : await render.batchText(results, paint);
-    await writeOut([text]);
+  return results;
+}
+
+async function textReport(
+  results: Result[],
+  code: CodeResult[],
+  o: CheckOptions,
+  tol: { rtol: number; atol: number },
+): Promise<string> {
+  const paint = await paintFor(o.color);
+  const parts: string[] = [];
+  if (code.length > 0) {
+    const width = (process.stdout.isTTY && process.stdout.columns) || 100;
+    if (code.length === 1 && results.length === 0) {
+      const { codeReport } = await import("../render/code-report.js");
+      parts.push(codeReport(code[0], paint, width));
+    } else {
+      const { codeTable } = await import("../render/code-table.js");
+      parts.push(codeTable(code, paint, width));
+    }
   }
-  const errors = results.some((r) => "error" in r);
-  const wrong = results.some((r) => "grade" in r && !r.grade.pass);
-  const code = errors ? EXIT.usage : wrong ? EXIT.wrongAnswer : EXIT.ok;
-  if (code !== EXIT.ok) throw new ExitError(code);
+  if (results.length > 0) {
+    parts.push(
+      results.length === 1 && "grade" in results[0] && code.length === 0
+        ? render.gradeText(results[0].grade, tol, paint)
+        : await render.batchText(results, paint),
+    );
+  }
+  return parts.join("\n");
 }

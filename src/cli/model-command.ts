@@ -1,15 +1,17 @@
 import { type Loaded, readInput, readPipedStdin, stdinRedirected } from "../io/read.js";
 import { runRequest } from "../io/run-request.js";
+import { startParallelMatmul } from "../math/matmul-parallel.js";
 import { compute } from "../model/compute.js";
-import type { Computation } from "../model/dims.js";
+import { type Computation, largestProduct } from "../model/dims.js";
 import { type RunConfig, runDocument } from "../render/document.js";
 import { jsonChunks } from "../render/json.js";
 import { makeNormals } from "../rng/normals.js";
+import { type PictureOptions, pictureStep, writePictures } from "./html-output.js";
 import { assertFits } from "./memory-guard.js";
 import { type CommonOptions, dimFlags, paintFor } from "./options.js";
 import { writeOut } from "./output.js";
 
-export interface ModelOptions extends CommonOptions {
+export interface ModelOptions extends CommonOptions, PictureOptions {
   /** decode: --no-cross sets it false */
   cross?: boolean;
   /** attention */
@@ -31,6 +33,8 @@ export async function runModelCommand(computation: Computation, o: ModelOptions)
   });
   const { config, supplied, rng, seed } = request;
   assertFits(config);
+  const svgStep = pictureStep(config, o);
+  startParallelMatmul(largestProduct(config)); // the second thread boots while this one draws
   const quiet = o.quiet === true;
   if (request.seedPicked && quiet) {
     process.stderr.write(
@@ -39,6 +43,8 @@ export async function runModelCommand(computation: Computation, o: ModelOptions)
   }
   const run = compute(config, supplied, await makeNormals(rng, seed), { keep: !quiet });
   const runConfig: RunConfig = { ...config, rng, seed, input: request.input };
+  await writePictures(runConfig, run, o, svgStep);
+  if ((o.html || o.svg) && !o.json) return; // the pictures are the result
   if (o.json) {
     await writeOut(withNewline(jsonChunks(runDocument(runConfig, run, quiet))));
     return;

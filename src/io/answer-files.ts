@@ -1,6 +1,5 @@
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
-import { UserError } from "../errors.js";
 
 const ANSWER = /\.(json|npy|npz)$/i;
 
@@ -18,16 +17,4 @@ export function answerFilesIn(dir: string): string[] {
       if (stat?.isDirectory()) return answerFilesIn(path);
       return stat?.isFile() && ANSWER.test(name) ? [path] : [];
     });
-}
-
-/** `check`'s arguments, each folder replaced by the answer files in it. */
-export function expandFolders(args: string[]): string[] {
-  return args.flatMap((arg) => {
-    if (arg === "-" || !statSync(arg, { throwIfNoEntry: false })?.isDirectory()) return [arg];
-    const files = answerFilesIn(arg);
-    if (files.length === 0) {
-      throw new UserError(`${arg} is a folder with no answer files (.json, .npy, .npz) in it`);
-    }
-    return files;
-  });
 }
