@@ -16,8 +16,13 @@ export interface Answer {
   inputs: Inputs;
   /** the answer's computed matrices by trace path (`layers[0].self.heads[0].scores`, `output`) */
   computed: Map<string, Matrix>;
-  /** dimensions a `--json` document states */
-  stated: Partial<Dims> & { cross?: boolean; causal?: boolean };
+  /** what a `--json` document's config states: dimensions, options, generator and seed */
+  stated: Partial<Dims> & {
+    cross?: boolean;
+    causal?: boolean;
+    rng?: "numpy" | "seedrandom";
+    seed?: number | string;
+  };
 }
 
 export interface AnswerFlags {

@@ -110,7 +110,7 @@ function assertComplete(answer: Answer, config: ModelConfig): void {
     .map((s) => slotName(s, config.layers));
   if (missing.length > 0) {
     throw new UserError(
-      `${answer.file}: lacks ${missing.join(", ")}; put them in the file, or give the notebook's seed (--rng numpy --seed S) to draw them`,
+      `${answer.file}: lacks ${missing.join(", ")}; put them in the file, or give the notebook's seed (--seed S) to draw them`,
     );
   }
 }

@@ -24,7 +24,7 @@ export function attentionCommand(): Command {
 Examples:
   $ transformer-lab attention                               q, k, v of 4×3, drawn
   $ transformer-lab attention --causal --seq 5              the decoder's masked attention
-  $ transformer-lab attention --rng numpy --seed 0 --json   q, k, v = np.random.randn(4, 3) ×3
+  $ transformer-lab attention --seed 0 --json               q, k, v = np.random.randn(4, 3) ×3
   $ transformer-lab attention --input qkv.json              {"q": [[…]], "k": [[…]], "v": [[…]]}
   $ transformer-lab attention --causal --seq 12 --svg w.svg the weights as a heat map, the triangle hatched
   $ transformer-lab attention --causal --html attention.html

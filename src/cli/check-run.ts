@@ -3,6 +3,7 @@ import { answerConfig } from "../check/answer.js";
 import type { CodeResult } from "../check/code/result.js";
 import { grade } from "../check/grade.js";
 import { EXIT, ExitError, errorLine, UserError } from "../errors.js";
+import { answerGenerator } from "../io/document-config.js";
 import { readInput } from "../io/read.js";
 import { readAnswer } from "../io/read-answer.js";
 import { splitSubmissions } from "../io/submissions.js";
@@ -10,11 +11,12 @@ import type { Result } from "../render/check.js";
 import * as render from "../render/check.js";
 import { jsonText } from "../render/json.js";
 import { makeNormals } from "../rng/normals.js";
+import { chooseSeed } from "../rng/seed.js";
 import type { CheckOptions } from "./check.js";
 import { gradeCode } from "./check-code.js";
 import { writeCheckPage } from "./html-output.js";
 import { assertFits } from "./memory-guard.js";
-import { dimFlags, paintFor, resolveSeed } from "./options.js";
+import { dimFlags, paintFor } from "./options.js";
 import { writeOut } from "./output.js";
 
 /**
@@ -26,7 +28,9 @@ export async function runCheck(args: string[], o: CheckOptions): Promise<void> {
   if (code.length === 0 && answers.length === 0) {
     throw new UserError(`no notebook (.ipynb), script (.py) or answer file in ${args.join(", ")}`);
   }
-  const seed = o.seed === undefined ? undefined : resolveSeed(o.rng, o.seed);
+  const given = o.seed === undefined ? undefined : chooseSeed(o.rng, o.seed);
+  const seed = given?.seed;
+  const rng = given?.rng ?? o.rng ?? "numpy";
   const tol = { rtol: o.rtol, atol: o.atol };
   const results = await gradeAnswers(answers, o, seed, answers.length + code.length === 1);
   const graded = code.length > 0 ? await gradeCode(code, o) : undefined;
@@ -36,7 +40,7 @@ export async function runCheck(args: string[], o: CheckOptions): Promise<void> {
     writeFileSync(o.csv, gradebook(codeResults));
   }
   if (o.json) {
-    const config = { rtol: tol.rtol, atol: tol.atol, rng: o.rng, seed: seed ?? null };
+    const config = { rtol: tol.rtol, atol: tol.atol, rng, seed: seed ?? null };
     const doc = render.checkDocument(results, config);
     if (graded) {
       const passed = codeResults.filter((r) => r.pass).length;
@@ -50,7 +54,7 @@ export async function runCheck(args: string[], o: CheckOptions): Promise<void> {
     await writeOut([await textReport(results, codeResults, o, tol)]);
   }
   if (o.html) {
-    const config = { rtol: tol.rtol, atol: tol.atol, rng: o.rng, seed: seed ?? null };
+    const config = { rtol: tol.rtol, atol: tol.atol, rng, seed: seed ?? null };
     await writeCheckPage(o.html, results, config);
   }
   const errors = results.some((r) => "error" in r);
@@ -74,10 +78,14 @@ async function gradeAnswers(
       const answer = readAnswer(await readInput(file), o.against);
       const config = answerConfig(answer, { dims: flags, cross: o.cross, causal: o.causal });
       assertFits(config);
-      const normals = await makeNormals(o.rng, seed ?? 0);
+      // --seed and --rng, else the seed and generator a --json answer's config states
+      const generator = answerGenerator({ rng: o.rng, seed }, answer.stated, file);
+      const drawn =
+        generator.seed === undefined ? generator : chooseSeed(generator.rng, generator.seed);
+      const normals = await makeNormals(drawn.rng, drawn.seed ?? 0);
       results.push({
         file: answer.file,
-        grade: grade(answer, config, { tolerance, seed, normals }),
+        grade: grade(answer, config, { tolerance, seed: drawn.seed, normals }),
       });
     } catch (e) {
       if (!(e instanceof UserError) || alone) throw e;

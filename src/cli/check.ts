@@ -61,7 +61,10 @@ export function checkCommand(): Command {
   return cmd
     .option("--seed <s>", "the seed the notebook used, for inputs the answer does not hold")
     .addOption(
-      new Option("--rng <name>", "generator of that seed").choices(RNG_NAMES).default("numpy"),
+      new Option(
+        "--rng <name>",
+        "generator of that seed (default: numpy; a text seed selects seedrandom)",
+      ).choices(RNG_NAMES),
     )
     .addOption(
       new Option(
@@ -114,8 +117,8 @@ not be read or used, or no Python to run code.
 Examples:
   $ transformer-lab check --seed 0 output.npy               np.save("output.npy", output) after np.random.seed(0)
   $ transformer-lab check answer.npz                        np.savez("answer.npz", x=…, wq=…, w1=…, scores=…, output=…)
-  $ transformer-lab check --seed 0 answers/*.npy            a folder at once: a table and a count
-  $ transformer-lab check --seed 0 --json answers/* | jq .failed
+  $ transformer-lab check --seed 0 answers/                 a folder at once: a table and a count
+  $ transformer-lab check --seed 0 --json answers/ | jq .failed
   $ transformer-lab check --against attention qkv.json      {"q": …, "k": …, "v": …, "output": …}
   $ transformer-lab check --seed 0 --html report.html answers/*
   $ transformer-lab check lista8.ipynb                      a notebook: Q1, Q2 and Q3, step by step

@@ -30,7 +30,7 @@ Examples:
   $ transformer-lab decode                                  seq 4, memory of 4 rows, emb 8, dmodel 3
   $ transformer-lab decode --src 6 --heads 2                the memory (encoder output) has 6 rows
   $ transformer-lab decode --no-cross --layers 2            a small GPT-style stack
-  $ transformer-lab decode --rng numpy --seed 0 --json | jq '.layers[0].self.heads[0].weights'
+  $ transformer-lab decode --seed 0 --json | jq '.layers[0].self.heads[0].weights'
   $ transformer-lab decode --input case.json                y, memory, wq, cross_wq, … from a file
   $ transformer-lab decode --html decoder.html              the mask and cross-attention, as a page
   $ transformer-lab decode --svg cross.svg --step cross.weights

@@ -23,9 +23,10 @@ export function encodeCommand(): Command {
       `
 Examples:
   $ transformer-lab encode                                  the homework's cell: seq 4, emb 8, dmodel 3
-  $ transformer-lab encode --rng numpy --seed 0             the cell after np.random.seed(0)
+  $ transformer-lab encode --seed 0                         the cell after np.random.seed(0)
+  $ transformer-lab encode --seed hello                     a text seed: the seedrandom generator
   $ transformer-lab encode --seq 6 --emb 16 --heads 2 --layers 2
-  $ transformer-lab encode --rng numpy --seed 0 --json | jq .output
+  $ transformer-lab encode --seed 0 --json | jq .output
   $ transformer-lab encode --input case.npz                 x, wq, … from np.savez("case.npz", x=…, wq=…)
   $ transformer-lab encode --json | transformer-lab encode --input - --quiet
   $ transformer-lab encode --rng numpy --seed 0 --html layer.html   every step as a page; open it in a browser

@@ -37,7 +37,7 @@ function program(): Command {
     `
 Examples:
   $ transformer-lab encode --seq 4 --emb 8 --dmodel 3       the homework's encoder layer, step by step
-  $ transformer-lab encode --rng numpy --seed 0 --json      the notebook's cell after np.random.seed(0)
+  $ transformer-lab encode --seed 0 --json                  the notebook's cell after np.random.seed(0)
   $ transformer-lab decode --no-cross                       a GPT-style block with the causal mask
   $ transformer-lab attention --causal                      Question 1, masked
 

@@ -1,15 +1,9 @@
 import { UserError } from "../errors.js";
-import { readInput } from "../io/read.js";
-import { inputsFromDocument } from "../io/read-inputs.js";
+import { type Loaded, readInput, readPipedStdin, stdinRedirected } from "../io/read.js";
+import { runRequest } from "../io/run-request.js";
 import { startParallelMatmul } from "../math/matmul-parallel.js";
 import { compute } from "../model/compute.js";
-import {
-  assertCausalSquare,
-  type Computation,
-  largestProduct,
-  resolveDims,
-} from "../model/dims.js";
-import { type GlobalKey, type Inputs, NO_INPUTS } from "../model/input-slots.js";
+import { type Computation, largestProduct } from "../model/dims.js";
 import { whyTree } from "../model/trace/provenance.js";
 import { TraceTable } from "../model/trace/table.js";
 import { configDoc, type RunConfig, runDocument, SCHEMA } from "../render/document.js";
@@ -17,7 +11,7 @@ import { jsonChunks } from "../render/json.js";
 import { makeNormals } from "../rng/normals.js";
 import { type PictureOptions, pictureStep, writePictures } from "./html-output.js";
 import { assertFits } from "./memory-guard.js";
-import { type CommonOptions, dimFlags, paintFor, resolveSeed } from "./options.js";
+import { type CommonOptions, dimFlags, paintFor } from "./options.js";
 import { writeOut } from "./output.js";
 import { type WhyOptions, whyEntry } from "./why.js";
 
@@ -33,32 +27,31 @@ export interface ModelOptions extends CommonOptions, PictureOptions, WhyOptions 
  * model, then print. Everything that can fail on bad input fails before anything is printed.
  */
 export async function runModelCommand(computation: Computation, o: ModelOptions): Promise<void> {
-  const cross = computation === "decode" && o.cross !== false;
-  const causal = computation === "attention" && o.causal === true;
-  const file = o.input ? fileName(o.input) : undefined;
-  const supplied: Inputs = o.input
-    ? inputsFromDocument(
-        (await readInput(o.input)).value,
-        file as string,
-        undefined,
-        SINGLE[computation],
-      ).inputs
-    : NO_INPUTS;
-  const dims = resolveDims({ computation, cross, supplied, file, flags: dimFlags(o) });
-  const config = { computation, ...dims, cross, causal };
+  const loaded = await loadInput(o.input);
+  const request = runRequest(computation, loaded, {
+    dims: dimFlags(o),
+    rng: o.rng,
+    seed: o.seed,
+    cross: o.cross === false ? false : undefined,
+    causal: o.causal === true ? true : undefined,
+  });
+  const { config, supplied, rng, seed } = request;
   assertFits(config);
-  if (causal) assertCausalSquare(dims);
   const table = new TraceTable(config);
   const entry = o.why === undefined ? undefined : whyEntry(table, o.why, o);
   if (entry && (o.html || o.svg)) {
     throw new UserError(`--why prints a calculation; run --${o.html ? "html" : "svg"} without it`);
   }
   const svgStep = entry ? undefined : pictureStep(config, o); // --layer, --head: --why's entry
-  const seed = resolveSeed(o.rng, o.seed);
   startParallelMatmul(largestProduct(config)); // the second thread boots while this one draws
   const quiet = o.quiet === true && !entry;
-  const run = compute(config, supplied, await makeNormals(o.rng, seed), { keep: !quiet });
-  const runConfig: RunConfig = { ...config, rng: o.rng, seed, input: file };
+  if (request.seedPicked && quiet) {
+    process.stderr.write(
+      `transformer-lab: seed ${seed} (picked; --seed ${seed} repeats this run)\n`,
+    );
+  }
+  const run = compute(config, supplied, await makeNormals(rng, seed), { keep: !quiet });
+  const runConfig: RunConfig = { ...config, rng, seed, input: request.input };
   if (entry) {
     const tree = whyTree(table, run, entry, { depth: o.depth });
     const { whyDocument, whyText } = await import("../render/why.js");
@@ -94,13 +87,8 @@ function* withNewline(chunks: Iterable<string>): Generator<string> {
   yield "\n";
 }
 
-/** What a lone matrix given to --input is. */
-const SINGLE: Record<Computation, GlobalKey | undefined> = {
-  encode: "x",
-  decode: "y",
-  attention: undefined,
-};
-
-function fileName(input: string): string {
-  return input === "-" ? "<stdin>" : input;
+/** `--input FILE`; without it, what was piped into stdin (as `--input -`), if anything. */
+async function loadInput(input: string | undefined): Promise<Loaded | undefined> {
+  if (input !== undefined) return readInput(input);
+  return stdinRedirected() ? readPipedStdin() : undefined;
 }

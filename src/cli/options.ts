@@ -1,5 +1,4 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
-import { UserError } from "../errors.js";
 import type { DimFlags } from "../model/dims.js";
 import { RNG_NAMES, type RngName } from "../rng/normals.js";
 
@@ -24,7 +23,8 @@ export interface CommonOptions {
   ffn?: number;
   src?: number;
   seed?: string;
-  rng: RngName;
+  /** absent: numpy, or seedrandom for a text seed (rng/seed.ts) */
+  rng?: RngName;
   input?: string;
   json?: boolean;
   quiet?: boolean;
@@ -68,13 +68,14 @@ export function addRunOptions(cmd: Command): Command {
       "seed of the generator (default: a random one, printed so you can repeat the run)",
     )
     .addOption(
-      new Option("--rng <name>", "generator: numpy reproduces np.random.seed(s) + np.random.randn")
-        .choices(RNG_NAMES)
-        .default("seedrandom"),
+      new Option(
+        "--rng <name>",
+        "generator (default: numpy, = np.random.seed(s) + np.random.randn; a seed that is not a whole number, as --seed hello, selects seedrandom)",
+      ).choices(RNG_NAMES),
     )
     .option(
       "-i, --input <file>",
-      "matrices from a JSON, .npy or .npz file (- for stdin); the rest are drawn",
+      "matrices from a JSON, .npy or .npz file, or a --json document (its config too); - for stdin, which is also read when piped in without --input; the rest are drawn",
     )
     .option("--json", "one JSON document on stdout (for scripts)")
     .option("-q, --quiet", "only the output (pretty or JSON); no intermediates are kept")
@@ -93,23 +94,6 @@ function precision(v: string): number {
   if (!/^\d+$/.test(v) || n > 17)
     throw new InvalidArgumentError("--precision takes a whole number from 0 to 17");
   return n;
-}
-
-/**
- * The seed of a run: the one given, checked for the generator, or a fresh one. numpy's legacy
- * seed is an integer 0 … 2³²−1; seedrandom takes any text (a whole number reads as a number).
- */
-export function resolveSeed(rng: RngName, seed: string | undefined): number | string {
-  if (seed === undefined) return Math.floor(Math.random() * 2 ** 32); // a seed to report, not a secret
-  const n = Number(seed);
-  const integer = /^\d+$/.test(seed) && Number.isSafeInteger(n);
-  if (rng === "numpy" && (!integer || n > 0xffffffff)) {
-    throw new UserError(
-      `--seed ${JSON.stringify(seed)}: numpy's np.random.seed takes a whole number from 0 to 4294967295`,
-    );
-  }
-  if (seed === "") throw new UserError("--seed is empty");
-  return integer ? n : seed;
 }
 
 /** Colour for the pretty report: chalk 5 reads FORCE_COLOR and the terminal, but not NO_COLOR. */

@@ -4,6 +4,7 @@ import { Matrix } from "../math/matrix.js";
 import type { Computation } from "../model/dims.js";
 import { LAYER_KEYS, NO_INPUTS } from "../model/input-slots.js";
 import { shortNames } from "../model/trace/table.js";
+import { isDocument, statedConfig } from "./document-config.js";
 import { describe, isRowList } from "./matrix-value.js";
 import type { Loaded } from "./read.js";
 import { canonicalKey, inputsFromDocument, toMatrix } from "./read-inputs.js";
@@ -33,7 +34,7 @@ export function readAnswer({ file, value }: Loaded, forced?: Computation): Answe
     );
   }
   const doc = value as Record<string, unknown>;
-  if ("schema" in doc && "inputs" in doc) return fromTraceDocument(doc, file, forced);
+  if (isDocument(doc)) return fromTraceDocument(doc, file, forced);
 
   const keys = Object.keys(doc).map(canonicalKey);
   const computation = forced ?? inferComputation(keys);
@@ -59,28 +60,27 @@ function inferComputation(keys: string[]): Computation {
   return "encode";
 }
 
-/** A document written by `transformer-lab <command> --json`, read whole. */
+/**
+ * A document written by `transformer-lab <command> --json`, read whole; a `--quiet` one holds
+ * only its output, and its config says how to compute the reference.
+ */
 function fromTraceDocument(
   doc: Record<string, unknown>,
   file: string,
   forced?: Computation,
 ): Answer {
-  const computation = (forced ?? doc.command) as Computation;
-  if (!["encode", "decode", "attention"].includes(computation)) {
-    throw new UserError(
-      `${file}: command ${JSON.stringify(doc.command)} is not encode, decode or attention`,
-    );
-  }
+  const config = statedConfig(doc, file);
+  const computation = forced ?? config.computation;
   const { inputs } = inputsFromDocument(doc, file);
   const computed = traceLeaves(doc, (v, path) =>
     isRowList(v) ? toMatrix(v, path, file, false) : undefined,
   );
-  const config = (doc.config ?? {}) as Record<string, unknown>;
-  const stated: Answer["stated"] = {};
-  for (const k of ["seq", "emb", "dmodel", "heads", "layers", "ffn", "src"] as const) {
-    if (typeof config[k] === "number") stated[k] = config[k] as number;
-  }
-  if (typeof config.cross === "boolean") stated.cross = config.cross;
-  if (typeof config.causal === "boolean") stated.causal = config.causal;
-  return { file, computation, inputs, computed, stated };
+  const { cross, causal, rng, seed } = config;
+  return {
+    file,
+    computation,
+    inputs,
+    computed,
+    stated: { ...config.dims, cross, causal, rng, seed },
+  };
 }

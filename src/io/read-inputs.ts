@@ -63,8 +63,15 @@ export function inputsFromDocument(
     );
   }
   let doc = value as Record<string, unknown>;
-  if ("schema" in doc && doc.inputs && typeof doc.inputs === "object") {
-    doc = doc.inputs as Record<string, unknown>;
+  if ("schema" in doc) {
+    // a --json document: its inputs (a --quiet one has none); io/document-config.ts reads its config
+    const inputs = doc.inputs ?? {};
+    if (inputs === null || typeof inputs !== "object" || Array.isArray(inputs)) {
+      throw new UserError(
+        `inputs in ${file}: expected an object of named matrices, got ${describe(inputs)}`,
+      );
+    }
+    doc = inputs as Record<string, unknown>;
   }
   const inputs: Inputs = { globals: {}, layers: [] };
   const rest: Record<string, unknown> = {};

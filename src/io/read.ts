@@ -1,3 +1,4 @@
+import { fstatSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { UserError } from "../errors.js";
 import { parseJson } from "./json-text.js";
@@ -19,9 +20,34 @@ export async function readInput(path: string): Promise<Loaded> {
   const bytes = path === STDIN ? await readStdin() : await readPath(path);
   if (bytes.length === 0)
     throw new UserError(`${file} is empty, expected a JSON document or a numpy file`);
+  return parse(bytes, file);
+}
+
+async function parse(bytes: Uint8Array, file: string): Promise<Loaded> {
   if (isNpy(bytes)) return { file, value: readNpy(bytes, file) };
   if (bytes[0] === 0x50 && bytes[1] === 0x4b) return { file, value: await readNpz(bytes, file) };
   return { file, value: parseJson(new TextDecoder("utf-8").decode(bytes), file) };
+}
+
+/**
+ * Whether stdin carries something the user piped or redirected in (`… | transformer-lab encode`,
+ * `encode < case.json`): a pipe, or a file that is not empty. A terminal, /dev/null and the socket
+ * a parent process may leave open (Node's child_process) do not count, so a run is never left
+ * waiting on a stdin nobody writes to.
+ */
+export function stdinRedirected(): boolean {
+  try {
+    const s = fstatSync(0);
+    return s.isFIFO() || (s.isFile() && s.size > 0);
+  } catch {
+    return false;
+  }
+}
+
+/** What was piped into stdin, read as `--input -` reads it; undefined when the pipe was empty. */
+export async function readPipedStdin(): Promise<Loaded | undefined> {
+  const bytes = await readStdin(true);
+  return bytes.length === 0 ? undefined : parse(bytes, "<stdin>");
 }
 
 function isNpy(b: Uint8Array): boolean {
@@ -45,7 +71,7 @@ async function readPath(path: string): Promise<Uint8Array> {
   }
 }
 
-async function readStdin(): Promise<Uint8Array> {
+async function readStdin(emptyIsNone = false): Promise<Uint8Array> {
   if (process.stdin.isTTY) {
     throw new UserError(
       "--input - reads stdin, but stdin is a terminal; pipe a file in (… | transformer-lab encode --input -)",
@@ -54,7 +80,7 @@ async function readStdin(): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
   for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
   const all = Buffer.concat(chunks);
-  if (all.length === 0)
+  if (all.length === 0 && !emptyIsNone)
     throw new UserError("stdin is empty, expected a JSON document or a numpy file");
   return all;
 }

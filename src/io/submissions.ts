@@ -1,6 +1,7 @@
 import { readdirSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { SubmissionKind } from "../check/code/recorded.js";
+import { answerFilesIn } from "./answer-files.js";
 
 export interface CodeSubmission {
   /** as the report names it: the path given, or found inside a folder given */
@@ -36,8 +37,8 @@ function walk(dir: string): CodeSubmission[] {
 }
 
 /**
- * Splits `check`'s arguments: notebooks and scripts (a folder gives every one inside, sorted),
- * and today's answer files (.json, .npy, .npz, -), in the order given.
+ * Splits `check`'s arguments: notebooks and scripts, and answer files (.json, .npy, .npz, -), in
+ * the order given; a folder gives every one of each inside it, sorted.
  */
 export function splitSubmissions(args: string[]): { code: CodeSubmission[]; answers: string[] } {
   const code: CodeSubmission[] = [];
@@ -45,8 +46,10 @@ export function splitSubmissions(args: string[]): { code: CodeSubmission[]; answ
   for (const arg of args) {
     const stat = arg === "-" ? undefined : statSync(arg, { throwIfNoEntry: false });
     const kind = codeKind(arg);
-    if (stat?.isDirectory()) code.push(...walk(arg));
-    else if (kind) code.push({ file: arg, kind });
+    if (stat?.isDirectory()) {
+      code.push(...walk(arg));
+      answers.push(...answerFilesIn(arg));
+    } else if (kind) code.push({ file: arg, kind });
     else answers.push(arg);
   }
   return { code, answers };

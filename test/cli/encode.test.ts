@@ -30,7 +30,7 @@ describe("encode", () => {
     ]) {
       expect(r.stdout).toContain(step);
     }
-    expect(r.stdout).toMatch(/rng seedrandom · seed \d+/);
+    expect(r.stdout).toMatch(/rng numpy · seed \d+/);
   });
 
   it("--rng numpy --seed S --json is the homework cell after np.random.seed(S)", () => {
