@@ -33,10 +33,14 @@ export function addPictureOptions(cmd: Command, stacked: boolean): Command {
       "--step <name>",
       "the matrix for --svg: weights, scores, q, norm1, wq, … (as in --json)",
     );
-  if (stacked) {
-    cmd
-      .option("--layer <l>", "the layer for --svg, from 0 (default: 0)", index("--layer"))
-      .option("--head <h>", "the head for --svg, from 0 (default: 0)", index("--head"));
+  if (!stacked) return cmd;
+  // --layer and --head mean the same for --why (issue 14): whichever adds them first, once
+  const has = (flag: string) => cmd.options.some((o) => o.long === flag);
+  if (!has("--layer")) {
+    cmd.option("--layer <l>", "the layer for --svg, from 0 (default: 0)", index("--layer"));
+  }
+  if (!has("--head")) {
+    cmd.option("--head <h>", "the head for --svg, from 0 (default: 0)", index("--head"));
   }
   return cmd;
 }
