@@ -8,9 +8,10 @@ import * as render from "../render/check.js";
 import { jsonText } from "../render/json.js";
 import { makeNormals } from "../rng/normals.js";
 import type { CheckOptions } from "./check.js";
+import { paintFor } from "./color.js";
 import { assertFits } from "./memory-guard.js";
-import { dimFlags, paintFor, resolveSeed } from "./options.js";
-import { writeOut } from "./output.js";
+import { dimFlags, resolveSeed } from "./options.js";
+import { emit, outputWidth } from "./output.js";
 
 /** Grades every answer; a file that cannot be read is a result of its own when there are several. */
 export async function runCheck(files: string[], o: CheckOptions): Promise<void> {
@@ -36,14 +37,14 @@ export async function runCheck(files: string[], o: CheckOptions): Promise<void> 
   }
   if (o.json) {
     const config = { rtol: tol.rtol, atol: tol.atol, rng: o.rng, seed: seed ?? null };
-    await writeOut([`${jsonText(render.checkDocument(results, config))}\n`]);
+    await emit([`${jsonText(render.checkDocument(results, config))}\n`], o, { pretty: false });
   } else {
-    const paint = await paintFor(o.color);
+    const paint = await paintFor(o.color, o);
     const text =
       results.length === 1 && "grade" in results[0]
         ? render.gradeText(results[0].grade, tol, paint)
-        : await render.batchText(results, paint);
-    await writeOut([text]);
+        : await render.batchText(results, paint, outputWidth(o));
+    await emit([text], o, { pretty: true });
   }
   const errors = results.some((r) => "error" in r);
   const wrong = results.some((r) => "grade" in r && !r.grade.pass);

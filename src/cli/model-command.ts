@@ -6,9 +6,11 @@ import { type GlobalKey, type Inputs, NO_INPUTS } from "../model/input-slots.js"
 import { type RunConfig, runDocument } from "../render/document.js";
 import { jsonChunks } from "../render/json.js";
 import { makeNormals } from "../rng/normals.js";
+import { paintFor } from "./color.js";
 import { assertFits } from "./memory-guard.js";
-import { type CommonOptions, dimFlags, paintFor, resolveSeed } from "./options.js";
-import { writeOut } from "./output.js";
+import { type CommonOptions, dimFlags, resolveSeed } from "./options.js";
+import { emit, outputWidth } from "./output.js";
+import { progressLine } from "./progress.js";
 
 export interface ModelOptions extends CommonOptions {
   /** decode: --no-cross sets it false */
@@ -39,17 +41,19 @@ export async function runModelCommand(computation: Computation, o: ModelOptions)
   if (causal) assertCausalSquare(dims);
   const seed = resolveSeed(o.rng, o.seed);
   const quiet = o.quiet === true;
-  const run = compute(config, supplied, await makeNormals(o.rng, seed), { keep: !quiet });
+  const line = progressLine({ json: o.json === true, ...config });
+  const normals = await makeNormals(o.rng, seed);
+  const run = compute(config, supplied, normals, { keep: !quiet, progress: line.progress });
+  line.done();
   const runConfig: RunConfig = { ...config, rng: o.rng, seed, input: file };
   if (o.json) {
-    await writeOut(withNewline(jsonChunks(runDocument(runConfig, run, quiet))));
+    await emit(withNewline(jsonChunks(runDocument(runConfig, run, quiet))), o, { pretty: false });
     return;
   }
   const { prettyChunks } = await import("../render/pretty.js");
-  const paint = await paintFor(o.color);
-  await writeOut(
-    prettyChunks(runConfig, run, { precision: o.precision, full: o.full === true, paint, quiet }),
-  );
+  const paint = await paintFor(o.color, o);
+  const format = { precision: o.precision, full: o.full === true, paint, width: outputWidth(o) };
+  await emit(prettyChunks(runConfig, run, { ...format, quiet }), o, { pretty: true });
 }
 
 function* withNewline(chunks: Iterable<string>): Generator<string> {
