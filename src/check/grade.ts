@@ -26,6 +26,8 @@ export interface Grade {
   compared: Comparison[];
   /** the first matrix out of tolerance, in that order */
   firstDivergence?: string;
+  /** that matrix, the answer's and the reference's (for check --html) */
+  divergence?: { answer: Matrix; reference: Matrix };
   /** the known mistakes that reproduce the answer's output */
   diagnosis: Diagnosis[];
 }
@@ -52,9 +54,13 @@ export function grade(answer: Answer, config: ModelConfig, o: GradeOptions): Gra
     }
   }
   const compared: Comparison[] = [];
+  let divergence: Grade["divergence"];
   for (const [path, m] of expected) {
     const actual = answer.computed.get(path);
-    if (actual) compared.push(compare(displayName(path, config), actual, m, o.tolerance));
+    if (!actual) continue;
+    const c = compare(displayName(path, config), actual, m, o.tolerance);
+    compared.push(c);
+    if (!c.pass) divergence ??= { answer: actual, reference: m };
   }
   const { seq, emb, dmodel, heads, layers, ffn, src } = config;
   const output = answer.computed.get("output") as Matrix;
@@ -66,6 +72,7 @@ export function grade(answer: Answer, config: ModelConfig, o: GradeOptions): Gra
     pass: compared.every((c) => c.pass),
     compared,
     firstDivergence: compared.find((c) => !c.pass)?.name,
+    divergence,
     diagnosis: outputOk ? [] : diagnose(config, reference.inputs, output, o.tolerance),
   };
 }

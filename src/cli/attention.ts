@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { addPictureOptions } from "./html-output.js";
 import { type ModelOptions, runModelCommand } from "./model-command.js";
 import { addDimensionOptions, addOutputOptions, addRunOptions } from "./options.js";
 
@@ -13,6 +14,7 @@ export function attentionCommand(): Command {
   addDimensionOptions(cmd, ["src"]);
   addRunOptions(cmd);
   addOutputOptions(cmd, { pager: true });
+  addPictureOptions(cmd, false);
   return cmd
     .option("--causal", "hide key j > i from query i (needs seq = src)")
     .addHelpText(
@@ -26,7 +28,10 @@ Examples:
   # q, k, v = np.random.randn(4, 3) three times
   $ transformer-lab attention --rng numpy --seed 0 --json
   # {"q": [[…]], "k": [[…]], "v": [[…]]}
-  $ transformer-lab attention --input qkv.json`,
+  $ transformer-lab attention --input qkv.json
+  # the weights as an SVG heat map, the masked triangle hatched
+  $ transformer-lab attention --causal --seq 12 --svg w.svg
+  $ transformer-lab attention --causal --html attention.html`,
     )
     .action((opts: ModelOptions) => runModelCommand("attention", opts));
 }

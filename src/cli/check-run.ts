@@ -1,23 +1,74 @@
+import { writeFileSync } from "node:fs";
 import { answerConfig } from "../check/answer.js";
+import type { CodeResult } from "../check/code/result.js";
 import { grade } from "../check/grade.js";
 import { EXIT, ExitError, errorLine, UserError } from "../errors.js";
 import { readInput } from "../io/read.js";
 import { readAnswer } from "../io/read-answer.js";
+import { splitSubmissions } from "../io/submissions.js";
 import type { Result } from "../render/check.js";
 import * as render from "../render/check.js";
 import { jsonText } from "../render/json.js";
 import { makeNormals } from "../rng/normals.js";
 import type { CheckOptions } from "./check.js";
+import { gradeCode } from "./check-code.js";
 import { paintFor } from "./color.js";
+import { writeCheckPage } from "./html-output.js";
 import { assertFits } from "./memory-guard.js";
 import { dimFlags, resolveSeed } from "./options.js";
 import { emit, outputWidth } from "./output.js";
 
-/** Grades every answer; a file that cannot be read is a result of its own when there are several. */
-export async function runCheck(files: string[], o: CheckOptions): Promise<void> {
+/**
+ * Grades answer files against the reference and runs notebooks and scripts; a file that cannot
+ * be read is a result of its own when there are several.
+ */
+export async function runCheck(args: string[], o: CheckOptions): Promise<void> {
+  const { code, answers } = splitSubmissions(args);
+  if (code.length === 0 && answers.length === 0) {
+    throw new UserError(`no notebook (.ipynb), script (.py) or answer file in ${args.join(", ")}`);
+  }
   const seed = o.seed === undefined ? undefined : resolveSeed(o.rng, o.seed);
-  const flags = dimFlags(o);
   const tol = { rtol: o.rtol, atol: o.atol };
+  const results = await gradeAnswers(answers, o, seed, answers.length + code.length === 1);
+  const graded = code.length > 0 ? await gradeCode(code, o) : undefined;
+  const codeResults = graded?.results ?? [];
+  if (o.csv && code.length > 0) {
+    const { gradebook } = await import("../render/gradebook.js");
+    writeFileSync(o.csv, gradebook(codeResults));
+  }
+  if (o.json) {
+    const config = { rtol: tol.rtol, atol: tol.atol, rng: o.rng, seed: seed ?? null };
+    const doc = render.checkDocument(results, config);
+    if (graded) {
+      const passed = codeResults.filter((r) => r.pass).length;
+      doc.results = [...(doc.results as unknown[]), ...codeResults];
+      doc.passed = (doc.passed as number) + passed;
+      doc.failed = (doc.failed as number) + codeResults.length - passed;
+      doc.python = graded.versions ?? null;
+    }
+    await emit([`${jsonText(doc)}\n`], o, { pretty: false });
+  } else {
+    await emit([await textReport(results, codeResults, o, tol)], o, { pretty: true });
+  }
+  if (o.html) {
+    const config = { rtol: tol.rtol, atol: tol.atol, rng: o.rng, seed: seed ?? null };
+    await writeCheckPage(o.html, results, config);
+  }
+  const errors = results.some((r) => "error" in r);
+  const wrong =
+    results.some((r) => "grade" in r && !r.grade.pass) || codeResults.some((r) => !r.pass);
+  const status = errors ? EXIT.usage : wrong ? EXIT.wrongAnswer : EXIT.ok;
+  if (status !== EXIT.ok) throw new ExitError(status);
+}
+
+async function gradeAnswers(
+  files: string[],
+  o: CheckOptions,
+  seed: number | string | undefined,
+  alone: boolean,
+): Promise<Result[]> {
+  const flags = dimFlags(o);
+  const tolerance = { rtol: o.rtol, atol: o.atol };
   const results: Result[] = [];
   for (const file of files) {
     try {
@@ -27,27 +78,41 @@ export async function runCheck(files: string[], o: CheckOptions): Promise<void> 
       const normals = await makeNormals(o.rng, seed ?? 0);
       results.push({
         file: answer.file,
-        grade: grade(answer, config, { tolerance: tol, seed, normals }),
+        grade: grade(answer, config, { tolerance, seed, normals }),
       });
     } catch (e) {
-      if (!(e instanceof UserError) || files.length === 1) throw e;
+      if (!(e instanceof UserError) || alone) throw e;
       process.stderr.write(errorLine(e.message));
       results.push({ file, error: e.message });
     }
   }
-  if (o.json) {
-    const config = { rtol: tol.rtol, atol: tol.atol, rng: o.rng, seed: seed ?? null };
-    await emit([`${jsonText(render.checkDocument(results, config))}\n`], o, { pretty: false });
-  } else {
-    const paint = await paintFor(o.color, o);
-    const text =
-      results.length === 1 && "grade" in results[0]
-        ? render.gradeText(results[0].grade, tol, paint)
-        : await render.batchText(results, paint, outputWidth(o));
-    await emit([text], o, { pretty: true });
+  return results;
+}
+
+async function textReport(
+  results: Result[],
+  code: CodeResult[],
+  o: CheckOptions,
+  tol: { rtol: number; atol: number },
+): Promise<string> {
+  const paint = await paintFor(o.color, o);
+  const parts: string[] = [];
+  if (code.length > 0) {
+    const width = outputWidth(o) || 100;
+    if (code.length === 1 && results.length === 0) {
+      const { codeReport } = await import("../render/code-report.js");
+      parts.push(codeReport(code[0], paint, width));
+    } else {
+      const { codeTable } = await import("../render/code-table.js");
+      parts.push(codeTable(code, paint, width));
+    }
   }
-  const errors = results.some((r) => "error" in r);
-  const wrong = results.some((r) => "grade" in r && !r.grade.pass);
-  const code = errors ? EXIT.usage : wrong ? EXIT.wrongAnswer : EXIT.ok;
-  if (code !== EXIT.ok) throw new ExitError(code);
+  if (results.length > 0) {
+    parts.push(
+      results.length === 1 && "grade" in results[0] && code.length === 0
+        ? render.gradeText(results[0].grade, tol, paint)
+        : await render.batchText(results, paint, outputWidth(o)),
+    );
+  }
+  return parts.join("\n");
 }

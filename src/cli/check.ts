@@ -1,16 +1,39 @@
+import { availableParallelism } from "node:os";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { DEFAULT_TOLERANCE } from "../check/compare.js";
 import type { Computation } from "../model/dims.js";
 import { RNG_NAMES } from "../rng/normals.js";
 import { runCheck } from "./check-run.js";
-import { addDimensionOptions, addOutputOptions, type CommonOptions } from "./options.js";
+import {
+  addDimensionOptions,
+  addOutputOptions,
+  type CommonOptions,
+  positiveInt,
+} from "./options.js";
 
 export interface CheckOptions extends CommonOptions {
+  /** also write the report as a page */
+  html?: string;
   rtol: number;
   atol: number;
   against?: Computation;
   cross: boolean;
   causal?: boolean;
+  /** notebooks and scripts: the Python, the limits of each run, how many at once, the gradebook */
+  python: string;
+  timeout: number;
+  memory: number;
+  jobs: number;
+  csv?: string;
+}
+
+function positive(flag: string) {
+  return (v: string) => {
+    const x = Number(v);
+    if (v.trim() === "" || !Number.isFinite(x) || x <= 0)
+      throw new InvalidArgumentError(`${flag} takes a number > 0`);
+    return x;
+  };
 }
 
 function tolerance(flag: string) {
@@ -35,7 +58,10 @@ export function checkCommand(): Command {
         "With --seed, the generator runs through the notebook's whole draw sequence, so matrices " +
         "the answer lacks (the feed-forward's W1, W2) are the ones the notebook drew.",
     )
-    .argument("<answers...>", "answer files (.json, .npy, .npz); - for stdin");
+    .argument(
+      "<answers...>",
+      "answer files (.json, .npy, .npz; - for stdin), notebooks (.ipynb), scripts (.py), or folders of them",
+    );
   addDimensionOptions(cmd, ["src", "emb", "heads", "layers", "ffn"]);
   cmd
     .option("--seed <s>", "the seed the notebook used, for inputs the answer does not hold")
@@ -52,13 +78,34 @@ export function checkCommand(): Command {
     .option("--atol <x>", "absolute tolerance", tolerance("--atol"), DEFAULT_TOLERANCE.atol)
     .option("--no-cross", "decode answers without cross-attention")
     .option("--causal", "attention answers with the causal mask")
-    .option("--json", "one JSON document on stdout");
+    .option("--python <path>", "the Python that runs notebooks and scripts", "python3")
+    .option("--timeout <s>", "seconds each notebook or script may run", positive("--timeout"), 30)
+    .option("--memory <mb>", "memory cap of each run, in MB", positive("--memory"), 2048)
+    .option(
+      "--jobs <n>",
+      "notebooks run at once (the core count)",
+      (v: string) => positiveInt(v, "--jobs"),
+      availableParallelism(),
+    )
+    .option("--csv <file>", "also write a gradebook of the notebooks and scripts: one CSV row each")
+    .option("--json", "one JSON document on stdout")
+    .option(
+      "--html <file>",
+      "also write the report as a page: the class at a glance, each wrong matrix",
+    );
   addOutputOptions(cmd, { pager: true });
   return cmd
     .addHelpText(
       "after",
       `
-Exit status: 0 all correct, 1 some answer wrong, 2 a file could not be used.
+Notebooks (.ipynb) and scripts (.py) are run in Python (python3, or --python) through a
+harness, each in its own process with --timeout, --memory, a fresh temporary directory and no
+stdin: Q1's self_attention and Q2's encoder_layer are graded on several cases, Q3's text is
+shown with the points a complete answer makes. It is not a sandbox: run only code you would
+run yourself.
+
+Exit status: 0 all correct, 1 some answer or submission wrong or not runnable, 2 a file could
+not be read or used, or no Python to run code.
 
 Examples:
   # np.save("output.npy", output) after np.random.seed(0)
@@ -69,7 +116,13 @@ Examples:
   $ transformer-lab check --seed 0 answers/*.npy
   $ transformer-lab check --seed 0 --json answers/* | jq .failed
   # {"q": …, "k": …, "v": …, "output": …}
-  $ transformer-lab check --against attention qkv.json`,
+  $ transformer-lab check --against attention qkv.json
+  $ transformer-lab check --seed 0 --html report.html answers/*
+  # a notebook: Q1, Q2 and Q3, step by step
+  $ transformer-lab check lista8.ipynb
+  # a folder of notebooks: a table and a gradebook
+  $ transformer-lab check --csv grades.csv turma/
+  $ transformer-lab check --timeout 10 --jobs 4 turma/*.ipynb`,
     )
     .action(async (files: string[], o: CheckOptions) => {
       await runCheck(files, o);

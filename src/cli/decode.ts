@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { addPictureOptions } from "./html-output.js";
 import { type ModelOptions, runModelCommand } from "./model-command.js";
 import { addDimensionOptions, addOutputOptions, addRunOptions } from "./options.js";
 
@@ -12,6 +13,7 @@ export function decodeCommand(): Command {
   addDimensionOptions(cmd, ["src", "emb", "heads", "layers", "ffn"]);
   addRunOptions(cmd);
   addOutputOptions(cmd, { pager: true });
+  addPictureOptions(cmd, true);
   return cmd
     .option(
       "--no-cross",
@@ -35,7 +37,10 @@ Examples:
   $ transformer-lab decode --rng numpy --seed 0 --json |
       jq '.layers[0].self.heads[0].weights'
   # y, memory, wq, cross_wq, … from a file
-  $ transformer-lab decode --input case.json`,
+  $ transformer-lab decode --input case.json
+  # the mask and cross-attention, as a page
+  $ transformer-lab decode --html decoder.html
+  $ transformer-lab decode --svg cross.svg --step cross.weights`,
     )
     .action((opts: ModelOptions) => runModelCommand("decode", opts));
 }

@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { addPictureOptions } from "./html-output.js";
 import { type ModelOptions, runModelCommand } from "./model-command.js";
 import { addDimensionOptions, addOutputOptions, addRunOptions } from "./options.js";
 
@@ -12,6 +13,7 @@ export function encodeCommand(): Command {
   addDimensionOptions(cmd, ["emb", "heads", "layers", "ffn"]);
   addRunOptions(cmd);
   addOutputOptions(cmd, { pager: true });
+  addPictureOptions(cmd, true);
   return cmd
     .addHelpText(
       "after",
@@ -31,7 +33,11 @@ Examples:
   $ transformer-lab encode --input case.npz
   $ transformer-lab encode --json | transformer-lab encode --input - --quiet
   # the report in a file, UTF-8 (no shell redirection needed)
-  $ transformer-lab encode --seed 0 -o report.txt`,
+  $ transformer-lab encode --seed 0 -o report.txt
+  # every step as a page; open it in a browser
+  $ transformer-lab encode --rng numpy --seed 0 --html layer.html
+  # one matrix as an SVG heat map
+  $ transformer-lab encode --heads 2 --svg q.svg --step q --head 1`,
     )
     .action((opts: ModelOptions) => runModelCommand("encode", opts));
 }

@@ -1,18 +1,25 @@
 import { readInput } from "../io/read.js";
 import { inputsFromDocument } from "../io/read-inputs.js";
+import { startParallelMatmul } from "../math/matmul-parallel.js";
 import { compute } from "../model/compute.js";
-import { assertCausalSquare, type Computation, resolveDims } from "../model/dims.js";
+import {
+  assertCausalSquare,
+  type Computation,
+  largestProduct,
+  resolveDims,
+} from "../model/dims.js";
 import { type GlobalKey, type Inputs, NO_INPUTS } from "../model/input-slots.js";
 import { type RunConfig, runDocument } from "../render/document.js";
 import { jsonChunks } from "../render/json.js";
 import { makeNormals } from "../rng/normals.js";
 import { paintFor } from "./color.js";
+import { type PictureOptions, pictureStep, writePictures } from "./html-output.js";
 import { assertFits } from "./memory-guard.js";
 import { type CommonOptions, dimFlags, resolveSeed } from "./options.js";
 import { emit, outputWidth } from "./output.js";
 import { progressLine } from "./progress.js";
 
-export interface ModelOptions extends CommonOptions {
+export interface ModelOptions extends CommonOptions, PictureOptions {
   /** decode: --no-cross sets it false */
   cross?: boolean;
   /** attention */
@@ -39,13 +46,17 @@ export async function runModelCommand(computation: Computation, o: ModelOptions)
   const config = { computation, ...dims, cross, causal };
   assertFits(config);
   if (causal) assertCausalSquare(dims);
+  const svgStep = pictureStep(config, o);
   const seed = resolveSeed(o.rng, o.seed);
+  startParallelMatmul(largestProduct(config)); // the second thread boots while this one draws
   const quiet = o.quiet === true;
   const line = progressLine({ json: o.json === true, ...config });
   const normals = await makeNormals(o.rng, seed);
   const run = compute(config, supplied, normals, { keep: !quiet, progress: line.progress });
   line.done();
   const runConfig: RunConfig = { ...config, rng: o.rng, seed, input: file };
+  await writePictures(runConfig, run, o, svgStep);
+  if ((o.html || o.svg) && !o.json) return; // the pictures are the result
   if (o.json) {
     await emit(withNewline(jsonChunks(runDocument(runConfig, run, quiet))), o, { pretty: false });
     return;
