@@ -12,11 +12,11 @@ export const WAT_FEATURES = { simd: true, threads: true };
 const assembled = typeof __KERNELS_WASM__ === "string" ? undefined : await assembleFromSource();
 
 /** The bytes, decoded when first asked for (the homework's cell never asks). */
-export function coreWasm(): Uint8Array {
-  return assembled ?? Buffer.from(__KERNELS_WASM__ as string, "base64");
+export function coreWasm(): Uint8Array<ArrayBuffer> {
+  return assembled ?? new Uint8Array(Buffer.from(__KERNELS_WASM__ as string, "base64"));
 }
 
-async function assembleFromSource(): Promise<Uint8Array> {
+async function assembleFromSource(): Promise<Uint8Array<ArrayBuffer>> {
   const { readFileSync } = process.getBuiltinModule("node:fs");
   const { default: wabtInit } = await import("wabt");
   const wabt = await wabtInit();
