@@ -111,9 +111,9 @@ Examples:
   # np.save("output.npy", output) after np.random.seed(0)
   $ transformer-lab check --seed 0 output.npy
   # np.savez("answer.npz", x=…, wq=…, w1=…, scores=…, output=…)
-  $ transformer-lab check answer.npz
+  $ transformer-lab check --seed 0 answer.npz
   # a folder at once: a table and a count
-  $ transformer-lab check --seed 0 answers/*.npy
+  $ transformer-lab check --seed 0 answers/
   $ transformer-lab check --seed 0 --json answers/* | jq .failed
   # {"q": …, "k": …, "v": …, "output": …}
   $ transformer-lab check --against attention qkv.json

@@ -17,8 +17,11 @@ export function codeKind(path: string): SubmissionKind | undefined {
 /** Entries a class folder holds that are nobody's submission: .ipynb_checkpoints, __pycache__, dotfiles. */
 const skipped = (name: string) => name.startsWith(".") || name === "__pycache__";
 
-/** Every notebook and script under a folder, depth first, sorted by path. */
-function walk(dir: string): CodeSubmission[] {
+/** Answer files a folder may hold beside notebooks and scripts. */
+const ANSWER = /\.(json|npy|npz)$/i;
+
+/** Every notebook and script under a folder, depth first, sorted by path; answer files too. */
+function walk(dir: string, answers: string[] = []): CodeSubmission[] {
   const out: CodeSubmission[] = [];
   const names = readdirSync(dir)
     .filter((n) => !skipped(n))
@@ -26,10 +29,11 @@ function walk(dir: string): CodeSubmission[] {
   for (const name of names) {
     const path = join(dir, name);
     const stat = statSync(path, { throwIfNoEntry: false });
-    if (stat?.isDirectory()) out.push(...walk(path));
+    if (stat?.isDirectory()) out.push(...walk(path, answers));
     else {
       const kind = codeKind(name);
       if (kind && stat?.isFile()) out.push({ file: path, kind });
+      else if (ANSWER.test(name) && stat?.isFile()) answers.push(path);
     }
   }
   return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));
@@ -37,7 +41,8 @@ function walk(dir: string): CodeSubmission[] {
 
 /**
  * Splits `check`'s arguments: notebooks and scripts (a folder gives every one inside, sorted),
- * and today's answer files (.json, .npy, .npz, -), in the order given.
+ * and today's answer files (.json, .npy, .npz, -), in the order given; a folder's answer files
+ * follow, sorted by path.
  */
 export function splitSubmissions(args: string[]): { code: CodeSubmission[]; answers: string[] } {
   const code: CodeSubmission[] = [];
@@ -45,8 +50,11 @@ export function splitSubmissions(args: string[]): { code: CodeSubmission[]; answ
   for (const arg of args) {
     const stat = arg === "-" ? undefined : statSync(arg, { throwIfNoEntry: false });
     const kind = codeKind(arg);
-    if (stat?.isDirectory()) code.push(...walk(arg));
-    else if (kind) code.push({ file: arg, kind });
+    if (stat?.isDirectory()) {
+      const found: string[] = [];
+      code.push(...walk(arg, found));
+      answers.push(...found.sort());
+    } else if (kind) code.push({ file: arg, kind });
     else answers.push(arg);
   }
   return { code, answers };

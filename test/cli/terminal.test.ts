@@ -319,3 +319,12 @@ describe("--input in UTF-16 or with a byte-order mark", () => {
     );
   });
 });
+
+describe("check on a folder of answers", () => {
+  it("grades every .json, .npy and .npz inside it, sorted by path", () => {
+    const r = cli(["check", "--seed", "0", "--no-color", `${ROOT}fixtures/answers/batch/`]);
+    const files = [...r.stdout.matchAll(/batch\/(\w+\.\w+)/g)].map((m) => m[1]);
+    expect(files).toEqual(["ana.npy", "bruno.npy", "carla.json", "daniel.npy"]);
+    expect(r.stdout).toContain("1 passed, 2 failed, 1 could not be read");
+  });
+});
