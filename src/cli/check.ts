@@ -98,14 +98,14 @@ export function checkCommand(): Command {
     .addHelpText(
       "after",
       `
-Notebooks (.ipynb) and scripts (.py) are run in Python (python3, or --python) through a
-harness, each in its own process with --timeout, --memory, a fresh temporary directory and no
-stdin: Q1's self_attention and Q2's encoder_layer are graded on several cases, Q3's text is
-shown with the points a complete answer makes. It is not a sandbox: run only code you would
-run yourself.
+Notebooks (.ipynb) and scripts (.py) are run in Python (python3, or --python)
+through a harness, each in its own process with --timeout, --memory, a fresh
+temporary directory and no stdin: Q1's self_attention and Q2's encoder_layer
+are graded on several cases, Q3's text is shown with the points a complete
+answer makes. It is not a sandbox: run only code you would run yourself.
 
-Exit status: 0 all correct, 1 some answer or submission wrong or not runnable, 2 a file could
-not be read or used, or no Python to run code.
+Exit status: 0 all correct, 1 some answer or submission wrong or not runnable,
+2 a file could not be read or used, or no Python to run code.
 
 Examples:
   # np.save("output.npy", output) after np.random.seed(0)
