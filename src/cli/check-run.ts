@@ -14,10 +14,11 @@ import { makeNormals } from "../rng/normals.js";
 import { chooseSeed } from "../rng/seed.js";
 import type { CheckOptions } from "./check.js";
 import { gradeCode } from "./check-code.js";
+import { paintFor } from "./color.js";
 import { writeCheckPage } from "./html-output.js";
 import { assertFits } from "./memory-guard.js";
-import { dimFlags, paintFor } from "./options.js";
-import { writeOut } from "./output.js";
+import { dimFlags } from "./options.js";
+import { emit, outputWidth } from "./output.js";
 
 /**
  * Grades answer files against the reference and runs notebooks and scripts; a file that cannot
@@ -49,9 +50,9 @@ export async function runCheck(args: string[], o: CheckOptions): Promise<void> {
       doc.failed = (doc.failed as number) + codeResults.length - passed;
       doc.python = graded.versions ?? null;
     }
-    await writeOut([`${jsonText(doc)}\n`]);
+    await emit([`${jsonText(doc)}\n`], o, { pretty: false });
   } else {
-    await writeOut([await textReport(results, codeResults, o, tol)]);
+    await emit([await textReport(results, codeResults, o, tol)], o, { pretty: true });
   }
   if (o.html) {
     const config = { rtol: tol.rtol, atol: tol.atol, rng, seed: seed ?? null };
@@ -102,10 +103,10 @@ async function textReport(
   o: CheckOptions,
   tol: { rtol: number; atol: number },
 ): Promise<string> {
-  const paint = await paintFor(o.color);
+  const paint = await paintFor(o.color, o);
   const parts: string[] = [];
   if (code.length > 0) {
-    const width = (process.stdout.isTTY && process.stdout.columns) || 100;
+    const width = outputWidth(o) || 100;
     if (code.length === 1 && results.length === 0) {
       const { codeReport } = await import("../render/code-report.js");
       parts.push(codeReport(code[0], paint, width));
@@ -118,7 +119,7 @@ async function textReport(
     parts.push(
       results.length === 1 && "grade" in results[0] && code.length === 0
         ? render.gradeText(results[0].grade, tol, paint)
-        : await render.batchText(results, paint),
+        : await render.batchText(results, paint, outputWidth(o)),
     );
   }
   return parts.join("\n");

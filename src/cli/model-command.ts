@@ -6,10 +6,12 @@ import { type Computation, largestProduct } from "../model/dims.js";
 import { type RunConfig, runDocument } from "../render/document.js";
 import { jsonChunks } from "../render/json.js";
 import { makeNormals } from "../rng/normals.js";
+import { paintFor } from "./color.js";
 import { type PictureOptions, pictureStep, writePictures } from "./html-output.js";
 import { assertFits } from "./memory-guard.js";
-import { type CommonOptions, dimFlags, paintFor } from "./options.js";
-import { writeOut } from "./output.js";
+import { type CommonOptions, dimFlags } from "./options.js";
+import { emit, outputWidth } from "./output.js";
+import { progressLine } from "./progress.js";
 
 export interface ModelOptions extends CommonOptions, PictureOptions {
   /** decode: --no-cross sets it false */
@@ -41,19 +43,21 @@ export async function runModelCommand(computation: Computation, o: ModelOptions)
       `transformer-lab: seed ${seed} (picked; --seed ${seed} repeats this run)\n`,
     );
   }
-  const run = compute(config, supplied, await makeNormals(rng, seed), { keep: !quiet });
+  const line = progressLine({ json: o.json === true, ...config });
+  const normals = await makeNormals(rng, seed);
+  const run = compute(config, supplied, normals, { keep: !quiet, progress: line.progress });
+  line.done();
   const runConfig: RunConfig = { ...config, rng, seed, input: request.input };
   await writePictures(runConfig, run, o, svgStep);
   if ((o.html || o.svg) && !o.json) return; // the pictures are the result
   if (o.json) {
-    await writeOut(withNewline(jsonChunks(runDocument(runConfig, run, quiet))));
+    await emit(withNewline(jsonChunks(runDocument(runConfig, run, quiet))), o, { pretty: false });
     return;
   }
   const { prettyChunks } = await import("../render/pretty.js");
-  const paint = await paintFor(o.color);
-  await writeOut(
-    prettyChunks(runConfig, run, { precision: o.precision, full: o.full === true, paint, quiet }),
-  );
+  const paint = await paintFor(o.color, o);
+  const format = { precision: o.precision, full: o.full === true, paint, width: outputWidth(o) };
+  await emit(prettyChunks(runConfig, run, { ...format, quiet }), o, { pretty: true });
 }
 
 function* withNewline(chunks: Iterable<string>): Generator<string> {

@@ -26,7 +26,32 @@ export async function readInput(path: string): Promise<Loaded> {
 async function parse(bytes: Uint8Array, file: string): Promise<Loaded> {
   if (isNpy(bytes)) return { file, value: readNpy(bytes, file) };
   if (bytes[0] === 0x50 && bytes[1] === 0x4b) return { file, value: await readNpz(bytes, file) };
-  return { file, value: parseJson(new TextDecoder("utf-8").decode(bytes), file) };
+  return { file, value: parseJson(decodeText(bytes, file), file) };
+}
+
+/**
+ * JSON text as Windows tools save it too: UTF-8 with or without a byte-order mark, or UTF-16
+ * (PowerShell's `>` writes UTF-16 LE with a mark). Bytes that are none of these are refused.
+ */
+export function decodeText(bytes: Uint8Array, file: string): string {
+  const [a, b, c] = bytes;
+  if (a === 0xef && b === 0xbb && c === 0xbf) return strict("utf-8", bytes.subarray(3), file);
+  if (a === 0xff && b === 0xfe) return strict("utf-16le", bytes.subarray(2), file);
+  if (a === 0xfe && b === 0xff) return strict("utf-16be", bytes.subarray(2), file);
+  // no mark: ASCII JSON saved as UTF-16 has a zero byte beside each of its first characters
+  if (bytes.length >= 2 && a !== 0 && b === 0) return strict("utf-16le", bytes, file);
+  if (bytes.length >= 2 && a === 0 && b !== 0) return strict("utf-16be", bytes, file);
+  return strict("utf-8", bytes, file);
+}
+
+function strict(encoding: string, bytes: Uint8Array, file: string): string {
+  try {
+    return new TextDecoder(encoding, { fatal: true }).decode(bytes);
+  } catch {
+    throw new UserError(
+      `${file} is not valid ${encoding.toUpperCase()} text (it starts like it); save it as UTF-8`,
+    );
+  }
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Matrix } from "../math/matrix.js";
 import { type AttentionParts, SCALED_DOT_PRODUCT } from "./attention.js";
 import { type FeedForwardTrace, feedForward } from "./feed-forward.js";
 import { type AttentionWeights, type MultiHeadTrace, multiHeadAttention } from "./multi-head.js";
+import type { Progress } from "./progress.js";
 import { addNorm, type SublayerConnection } from "./sublayer.js";
 
 export interface EncoderWeights extends AttentionWeights {
@@ -38,6 +39,7 @@ export interface LayerOptions {
   heads: number;
   keep?: boolean;
   wiring?: EncoderWiring;
+  progress?: Progress;
 }
 
 /**
@@ -48,14 +50,16 @@ export interface LayerOptions {
 export function encoderLayer(
   x: Matrix,
   w: EncoderWeights,
-  { heads, keep = true, wiring = PAPER_ENCODER }: LayerOptions,
+  { heads, keep = true, wiring = PAPER_ENCODER, progress }: LayerOptions,
 ): EncoderLayerTrace {
   const [attnBlock, ffnBlock] = wiring.connections(x);
   const selfAttention = (h: Matrix) => {
-    const self = multiHeadAttention(h, h, w, { heads, keep, parts: wiring.attention });
+    const onHead = (head: number) => progress?.({ step: "self-attention", head });
+    const self = multiHeadAttention(h, h, w, { heads, keep, parts: wiring.attention, onHead });
     return { trace: { self }, out: self.attn }; // (seq, emb)
   };
   const positionWise = (h: Matrix) => {
+    progress?.({ step: "feed-forward" });
     const ff = wiring.feedForward(h, w.w1, w.w2);
     return { trace: ff, out: ff.ffn }; // (seq, emb)
   };

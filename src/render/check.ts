@@ -93,43 +93,85 @@ export function gradeText(
   return `${out.join("\n")}\n`;
 }
 
-/** Several answers: a table (file, verdict, max difference, diagnosis) and a closing count. */
-export async function batchText(results: Result[], paint: ChalkInstance): Promise<string> {
+/**
+ * Several answers: a table (file, verdict, max difference, diagnosis) and a closing count. On a
+ * terminal of `width` columns the diagnosis column takes what the others leave, and wraps.
+ */
+export async function batchText(
+  results: Result[],
+  paint: ChalkInstance,
+  width?: number,
+): Promise<string> {
   const { default: Table } = await import("cli-table3");
+  const rows = results.map((r) => batchRow(r, paint));
+  const widest = (col: number, head: string) =>
+    Math.max(head.length, ...rows.map((row) => row.plain[col].length)) + 2; // + padding
+  const fixed = [widest(0, "file"), widest(1, "verdict"), widest(2, "max difference")];
+  const borders = 5;
+  const needed = Math.max(...rows.map((row) => row.cells[3].length), "diagnosis".length) + 2;
+  let diagnosis = 48;
+  if (width !== undefined) {
+    // what verdict and difference leave is shared: the path gives way down to half of it
+    const room = width - fixed[1] - fixed[2] - borders;
+    fixed[0] = Math.max(8, Math.min(fixed[0], Math.max(room - needed, Math.floor(room / 2))));
+    diagnosis = Math.max(12, Math.min(needed, room - fixed[0]));
+  }
   const table = new Table({
     head: ["file", "verdict", "max difference", "diagnosis"],
     style: { head: [], border: [] },
     chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
     wordWrap: true,
-    colWidths: [null, null, null, 48] as unknown as number[],
+    wrapOnWordBoundary: width === undefined,
+    colWidths: (width === undefined ? [null, null, null, 48] : [...fixed, diagnosis]) as number[],
   });
-  for (const r of results) {
-    if ("error" in r) {
-      const reason = r.error.startsWith(`${r.file}: `) ? r.error.slice(r.file.length + 2) : r.error;
-      table.push([r.file, paint.magenta("error"), "", reason]);
-      continue;
-    }
-    const g = r.grade;
-    const output = g.compared.at(-1) as Comparison;
-    const verdict = g.pass ? paint.green("correct") : paint.red("wrong");
-    const diff = output.shape ? "shape" : num(output.maxAbs, 3);
-    const why = g.pass
-      ? ""
-      : [
-          ...(g.firstDivergence && g.compared.length > 1
-            ? [`first divergence: ${g.firstDivergence}`]
-            : []),
-          g.diagnosis.length
-            ? g.diagnosis.map((m) => m.id).join(", ")
-            : output.pass
-              ? ""
-              : "no known mistake",
-        ]
-          .filter(Boolean)
-          .join("; ");
-    table.push([g.file, verdict, diff, why]);
+  for (const row of rows) {
+    // the diagnosis wraps between words; only a long path is cut mid-word
+    const [file, verdict, diff, why] = row.cells;
+    table.push([file, verdict, diff, width === undefined ? why : wrapWords(why, diagnosis - 2)]);
   }
   return `${table.toString()}\n${countLine(results)}\n`;
+}
+
+/** Text broken into lines of at most `width` characters, between words where it can be. */
+function wrapWords(text: string, width: number): string {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.join("\n");
+}
+
+/** One answer's row: the cells (verdict coloured) and their plain text, to size the columns. */
+function batchRow(r: Result, paint: ChalkInstance): { cells: string[]; plain: string[] } {
+  if ("error" in r) {
+    const reason = r.error.startsWith(`${r.file}: `) ? r.error.slice(r.file.length + 2) : r.error;
+    return { cells: [r.file, paint.magenta("error"), "", reason], plain: [r.file, "error", ""] };
+  }
+  const g = r.grade;
+  const output = g.compared.at(-1) as Comparison;
+  const verdict = g.pass ? "correct" : "wrong";
+  const diff = output.shape ? "shape" : num(output.maxAbs, 3);
+  const why = g.pass
+    ? ""
+    : [
+        ...(g.firstDivergence && g.compared.length > 1
+          ? [`first divergence: ${g.firstDivergence}`]
+          : []),
+        g.diagnosis.length
+          ? g.diagnosis.map((m) => m.id).join(", ")
+          : output.pass
+            ? ""
+            : "no known mistake",
+      ]
+        .filter(Boolean)
+        .join("; ");
+  const painted = g.pass ? paint.green(verdict) : paint.red(verdict);
+  return { cells: [g.file, painted, diff, why], plain: [g.file, verdict, diff] };
 }
 
 export function countLine(results: Result[]): string {
