@@ -11,6 +11,7 @@ export interface CheckOptions extends CommonOptions {
   against?: Computation;
   cross: boolean;
   causal?: boolean;
+  seeds?: string;
 }
 
 function tolerance(flag: string) {
@@ -35,10 +36,20 @@ export function checkCommand(): Command {
         "With --seed, the generator runs through the notebook's whole draw sequence, so matrices the\n" +
         "answer lacks (the feed-forward's W1, W2) are the ones the notebook drew.",
     )
-    .argument("<answers...>", "answer files (.json, .npy, .npz); - for stdin");
+    .argument(
+      "<answers...>",
+      "answer files (.json, .npy, .npz) or folders of them (a subfolder is one student's); - for stdin",
+    );
   addDimensionOptions(cmd, ["src", "emb", "heads", "layers", "ffn"]);
   return cmd
-    .option("--seed <s>", "the seed the notebook used, for inputs the answer does not hold")
+    .option(
+      "--seed <s>",
+      "the seed the notebook used, for inputs the answer does not hold (default for every answer)",
+    )
+    .option(
+      "--seeds <file>",
+      "a CSV of file,seed: each student's seed (an answer's own `seed` entry comes first)",
+    )
     .addOption(
       new Option("--rng <name>", "generator of that seed").choices(RNG_NAMES).default("numpy"),
     )
@@ -67,12 +78,15 @@ export function checkCommand(): Command {
     .addHelpText(
       "after",
       `
-Exit status: 0 all correct, 1 some answer wrong, 2 a file could not be read or used.
+Exit status: 0 all correct; 1 some answer wrong, or (among several) a file that could not be
+read or used; 2 the command could not run (a bad flag, or the one file given is unreadable).
 
 Examples:
   $ transformer-lab check --seed 0 output.npy               np.save("output.npy", output) after np.random.seed(0)
   $ transformer-lab check answer.npz                        np.savez("answer.npz", x=…, wq=…, w1=…, scores=…, output=…)
-  $ transformer-lab check --seed 0 answers/*.npy            a folder at once: a table and a count
+  $ transformer-lab check --seed 0 answers/                 a folder at once: a table and a count
+  $ transformer-lab check --seeds seeds.csv answers/        each student's seed (lines: ana.npy,42)
+  $ transformer-lab check output.npy                        no seed: searched (0–9999, usual ones, draw slips)
   $ transformer-lab check --seed 0 --json answers/* | jq .failed
   $ transformer-lab check --against attention qkv.json      {"q": …, "k": …, "v": …, "output": …}`,
     )

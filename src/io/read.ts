@@ -21,7 +21,16 @@ export async function readInput(path: string): Promise<Loaded> {
     throw new UserError(`${file} is empty, expected a JSON document or a numpy file`);
   if (isNpy(bytes)) return { file, value: readNpy(bytes, file) };
   if (bytes[0] === 0x50 && bytes[1] === 0x4b) return { file, value: await readNpz(bytes, file) };
-  return { file, value: parseJson(new TextDecoder("utf-8").decode(bytes), file) };
+  const text = new TextDecoder("utf-8").decode(bytes);
+  if (/\.np[yz]$/i.test(path)) throw new UserError(misnamedText(file, text));
+  return { file, value: parseJson(text, file) };
+}
+
+/** A text file named .npy or .npz: usually np.savetxt's, or a JSON dump. */
+function misnamedText(file: string, text: string): string {
+  const rows = /^[\s\d.eE+-]+$/.test(text.slice(0, 4096));
+  const what = rows ? "a text file of numbers (as np.savetxt writes)" : "not a numpy file";
+  return `${file}: is ${what}, not a .npy; save the array with np.save("${file.replace(/^.*\//, "")}", output)`;
 }
 
 function isNpy(b: Uint8Array): boolean {
