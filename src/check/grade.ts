@@ -7,7 +7,7 @@ import { matrixAt } from "../model/trace/lookup.js";
 import { displayName, TraceTable } from "../model/trace/table.js";
 import type { Answer } from "./answer.js";
 import { type Comparison, compare, singlePrecision, type Tolerance } from "./compare.js";
-import { type Diagnosis, diagnose } from "./diagnose.js";
+import { acceptedVariant, type Diagnosis, diagnose } from "./diagnose.js";
 import { fileSlip, type Slip } from "./slips.js";
 
 export interface GradeOptions {
@@ -144,6 +144,15 @@ export function grade(answer: Answer, config: ModelConfig, o: GradeOptions): Gra
   const found = outputOk
     ? { diagnosis: [] }
     : diagnose(config, reference.inputs, evidence, tolerance);
+  const accepted = outputOk
+    ? acceptedVariant(
+        config,
+        reference.inputs,
+        held.get("output") as Matrix,
+        compared.at(-1)!.maxAbs,
+      )
+    : undefined;
+  if (accepted) notes.push(accepted);
   const hints =
     outputOk || found.diagnosis.length > 0 || complete
       ? []

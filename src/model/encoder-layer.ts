@@ -25,6 +25,8 @@ export interface EncoderWiring {
   /** the connection around each sublayer (attention, feed-forward), given the layer's input */
   connections(input: Matrix): readonly [SublayerConnection, SublayerConnection];
   feedForward(x: Matrix, w1: Matrix, w2: Matrix): FeedForwardTrace;
+  /** which weights each projection uses (the `wq-for-keys` mistake reuses Wq); default: as given */
+  weights?(w: EncoderWeights): EncoderWeights;
 }
 
 /** The homework's layer, and Vaswani et al.'s. */
@@ -47,9 +49,10 @@ export interface LayerOptions {
  */
 export function encoderLayer(
   x: Matrix,
-  w: EncoderWeights,
+  given: EncoderWeights,
   { heads, keep = true, wiring = PAPER_ENCODER }: LayerOptions,
 ): EncoderLayerTrace {
+  const w = wiring.weights?.(given) ?? given;
   const [attnBlock, ffnBlock] = wiring.connections(x);
   const selfAttention = (h: Matrix) => {
     const self = multiHeadAttention(h, h, w, { heads, keep, parts: wiring.attention });

@@ -117,12 +117,14 @@ describe("homework answers after np.random.seed(S), each mistake made by numpy",
     }
   });
 
-  it("names exactly one mistake for each seed-0 answer (none of them coincide)", () => {
-    const files = MISTAKES.map((k) => `${A}/homework/seed0/${k.id}.npy`);
-    const { doc } = checkJson(["--seed", "0", ...files]);
-    expect(doc.results.map((r) => r.diagnosis.map((d) => d.id))).toEqual(
-      MISTAKES.map((k) => [k.id]),
-    );
+  it("names each seed-0 answer's mistake first, and no other single mistake", () => {
+    const ids = readdirSync(`${A}/homework/seed0`)
+      .filter((f) => f.endsWith(".npy") && f !== "correct.npy")
+      .map((f) => f.replace(/\.npy$/, ""));
+    const { doc } = checkJson(["--seed", "0", ...ids.map((id) => `${A}/homework/seed0/${id}.npy`)]);
+    const singles = (r: Result) => r.diagnosis.map((d) => d.id).filter((id) => !id.includes("+"));
+    expect(doc.results.map(singles)).toEqual(ids.map((id) => [id]));
+    expect(MISTAKES.length).toBeGreaterThan(ids.length);
   });
 
   it("two mistakes made together are named as a pair when no single one explains the output", () => {
@@ -267,7 +269,7 @@ describe("a folder of answers", () => {
       /student\s+│ verdict\s+│ max difference │ diagnosis · fix\s+│ seed │ dims/,
     );
     expect(r.stdout).toMatch(/ana\.npy\s+│ correct/);
-    expect(r.stdout).toMatch(/bruno\.npy\s+│ wrong\s+│ [\d.]+\s+│ softmax-all/);
+    expect(r.stdout).toMatch(/bruno\.npy\s+│ wrong\s+│ [\d.]+\s+│ .*softmax-all/);
     expect(r.stdout).toMatch(/carla\.json\s+│ wrong\s+│ [\d.]+\s+│ no-residual-ffn/);
     expect(r.stdout).toMatch(/daniel\.npy\s+│ unreadable\s+│\s+│ not a readable \.npy file/);
     expect(r.stdout.trimEnd().split("\n").at(-1)).toBe("1 passed, 2 failed, 1 could not be read");
