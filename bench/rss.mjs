@@ -1,4 +1,9 @@
 // Preloaded with --import by the benchmark: reports the process's peak resident memory on exit.
-import { writeSync } from "node:fs";
+// VmHWM, not getrusage's maxrss: on Linux a child's maxrss starts from its parent's peak (it is
+// kept across fork and exec), so the benchmark's own memory would leak into every figure.
+import { readFileSync, writeSync } from "node:fs";
 
-process.on("exit", () => writeSync(2, `maxrss_kb ${process.resourceUsage().maxRSS}\n`));
+process.on("exit", () => {
+  const kb = /VmHWM:\s*(\d+)/.exec(readFileSync("/proc/self/status", "utf8"))?.[1];
+  writeSync(2, `maxrss_kb ${kb ?? process.resourceUsage().maxRSS}\n`);
+});

@@ -5,8 +5,20 @@
 //                          commands load (the pretty renderer, chalk, cli-table3, numpy readers)
 //   dist/matmul-worker.js  the second thread of large products (src/math/matmul-parallel.ts)
 //   dist/lib.js            the library, for scripts and bench/bench.mjs
-import { readFileSync, rmSync } from "node:fs";
+//   dist/harness.py        the Python side of grading notebooks (src/harness/harness.py, as is)
+//   dist/html-client.js    the HTML report's script and styles (src/render/html/), which the CLI
+//   dist/html-client.css   inlines into every page it writes
+import { copyFileSync, readFileSync, rmSync } from "node:fs";
 import { build } from "esbuild";
+import wabtInit from "wabt";
+
+// The WebAssembly core: src/math/kernels/core.wat assembled by wabt, written into the bundles as
+// base64 in place of __KERNELS_WASM__ (dist/ needs no .wasm file; users compile nothing).
+const wabt = await wabtInit();
+const watFeatures = { simd: true, threads: true };
+const wat = wabt.parseWat("core.wat", readFileSync("src/math/kernels/core.wat"), watFeatures);
+wat.validate(watFeatures);
+const coreWasm = Buffer.from(wat.toBinary({}).buffer).toString("base64");
 
 const common = {
   bundle: true,
@@ -19,8 +31,13 @@ const common = {
   banner: {
     js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);",
   },
-  define: { __VERSION__: JSON.stringify(JSON.parse(readFileSync("package.json", "utf8")).version) },
+  define: {
+    __VERSION__: JSON.stringify(JSON.parse(readFileSync("package.json", "utf8")).version),
+    __KERNELS_WASM__: JSON.stringify(coreWasm),
+  },
   logLevel: "warning",
+  // only the tests, running from the sources, assemble core.wat themselves (kernels/wasm-bytes.ts)
+  external: ["wabt"],
 };
 
 rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
@@ -37,4 +54,18 @@ await Promise.all([
     entryPoints: { "matmul-worker": "src/math/matmul-worker.ts", lib: "src/index.ts" },
     outdir: "dist",
   }),
+  build({
+    ...common,
+    entryPoints: { "html-client": "src/render/html/client.ts" },
+    outdir: "dist",
+    platform: "browser",
+    format: "iife",
+    target: "es2020",
+    minify: true,
+    banner: {},
+  }),
 ]);
+copyFileSync(
+  new URL("../src/harness/harness.py", import.meta.url),
+  new URL("../dist/harness.py", import.meta.url),
+);

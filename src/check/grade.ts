@@ -36,6 +36,8 @@ export interface Grade {
   compared: Comparison[];
   /** the first matrix out of tolerance, in that order */
   firstDivergence?: string;
+  /** that matrix, the answer's and the reference's (for check --html) */
+  divergence?: { answer: Matrix; reference: Matrix };
   /** the known mistakes that reproduce the answer's output and agree with its intermediates */
   diagnosis: Diagnosis[];
   /** when several mistakes remain: why the answer cannot tell them apart */
@@ -116,12 +118,14 @@ export function grade(answer: Answer, config: ModelConfig, o: GradeOptions): Gra
     }
   }
   const compared: Comparison[] = [];
+  let divergence: Grade["divergence"];
   for (const [path, m] of expected) {
     const actual = held.get(path);
     if (!actual) continue;
     const c = compare(displayName(path, config), actual, m, tolerance);
     if (!c.pass) c.equals = otherStep(actual, path, expected, config, tolerance);
     compared.push(c);
+    if (!c.pass) divergence ??= { answer: actual, reference: m };
   }
   const outputOk = compared.at(-1)?.pass === true;
   const allOk = compared.every((c) => c.pass);
@@ -164,6 +168,7 @@ export function grade(answer: Answer, config: ModelConfig, o: GradeOptions): Gra
     verdict,
     compared,
     firstDivergence: compared.find((c) => !c.pass)?.name,
+    divergence,
     ...found,
     notes,
     slip,

@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { addPictureOptions } from "./html-output.js";
 import { type ModelOptions, runModelCommand } from "./model-command.js";
 import { addDimensionOptions, addRunOptions } from "./options.js";
 
@@ -12,6 +13,7 @@ export function attentionCommand(): Command {
     );
   addDimensionOptions(cmd, ["src"]);
   addRunOptions(cmd);
+  addPictureOptions(cmd, false);
   return cmd
     .option("--causal", "hide key j > i from query i (needs seq = src)")
     .addHelpText(
@@ -21,7 +23,9 @@ Examples:
   $ transformer-lab attention                               q, k, v of 4×3, drawn
   $ transformer-lab attention --causal --seq 5              the decoder's masked attention
   $ transformer-lab attention --rng numpy --seed 0 --json   q, k, v = np.random.randn(4, 3) ×3
-  $ transformer-lab attention --input qkv.json              {"q": [[…]], "k": [[…]], "v": [[…]]}`,
+  $ transformer-lab attention --input qkv.json              {"q": [[…]], "k": [[…]], "v": [[…]]}
+  $ transformer-lab attention --causal --seq 12 --svg w.svg the weights as a heat map, the triangle hatched
+  $ transformer-lab attention --causal --html attention.html`,
     )
     .action((opts: ModelOptions) => runModelCommand("attention", opts));
 }

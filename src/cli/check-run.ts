@@ -1,32 +1,81 @@
+import { writeFileSync } from "node:fs";
 import { answerConfig } from "../check/answer.js";
+import type { CodeResult } from "../check/code/result.js";
 import { gradeAnswer, type SeedChoice } from "../check/grade-answer.js";
 import { EXIT, ExitError, errorLine, UserError } from "../errors.js";
-import { answerFiles, readSeedsFile, seedOf } from "../io/answer-files.js";
+import { type AnswerFile, answerFiles, readSeedsFile, seedOf } from "../io/answer-files.js";
 import { readInput } from "../io/read.js";
 import { readAnswer } from "../io/read-answer.js";
+import { codeKind, splitSubmissions } from "../io/submissions.js";
 import type { Result } from "../render/check.js";
 import * as render from "../render/check.js";
 import { jsonText } from "../render/json.js";
 import { makeNormals } from "../rng/normals.js";
 import { NumpyStream } from "../rng/numpy-stream.js";
 import type { CheckOptions } from "./check.js";
+import { gradeCode } from "./check-code.js";
+import { writeCheckPage } from "./html-output.js";
 import { assertFits } from "./memory-guard.js";
 import { dimFlags, paintFor, resolveSeed } from "./options.js";
 import { writeOut } from "./output.js";
 
 /**
- * Grades every answer; a file that cannot be read is a row of its own when there are several
- * (or a folder), and the exit status is then 1, as for a wrong answer.
+ * Grades answer files against the reference and runs notebooks and scripts; a file that cannot
+ * be read is a result of its own when there are several.
  */
 export async function runCheck(args: string[], o: CheckOptions): Promise<void> {
+  const { code } = splitSubmissions(args);
+  // answer files given, and those in folders given (a subfolder is one student's)
+  const answers = answerFiles(args.filter((a) => !codeKind(a)));
+  if (code.length === 0 && answers.length === 0) {
+    throw new UserError(`no notebook (.ipynb), script (.py) or answer file in ${args.join(", ")}`);
+  }
   const seed = o.seed === undefined ? undefined : resolveSeed(o.rng, o.seed);
-  const seeds = o.seeds ? readSeedsFile(o.seeds) : new Map<string, number>();
-  const files = answerFiles(args);
-  if (files.length === 0)
-    throw new UserError(`no answer files (.npy, .npz, .json) in ${args.join(", ")}`);
-  const single = files.length === 1 && args.length === 1 && files[0].path === args[0];
-  const flags = dimFlags(o);
   const tol = { rtol: o.rtol, atol: o.atol };
+  const alone = answers.length + code.length === 1 && answers[0]?.path === args[0];
+  const results = await gradeAnswers(answers, o, seed, alone);
+  const graded = code.length > 0 ? await gradeCode(code, o) : undefined;
+  const codeResults = graded?.results ?? [];
+  if (o.csv && code.length > 0) {
+    const { gradebook } = await import("../render/gradebook.js");
+    writeFileSync(o.csv, gradebook(codeResults));
+  }
+  if (o.json) {
+    const config = { rtol: tol.rtol, atol: tol.atol, rng: o.rng, seed: seed ?? null };
+    const doc = render.checkDocument(results, config);
+    if (graded) {
+      const passed = codeResults.filter((r) => r.pass).length;
+      doc.results = [...(doc.results as unknown[]), ...codeResults];
+      doc.passed = (doc.passed as number) + passed;
+      doc.failed = (doc.failed as number) + codeResults.length - passed;
+      doc.python = graded.versions ?? null;
+    }
+    await writeOut([`${jsonText(doc)}\n`]);
+  } else {
+    await writeOut([await textReport(results, codeResults, o)]);
+  }
+  if (o.html) {
+    const config = { rtol: tol.rtol, atol: tol.atol, rng: o.rng, seed: seed ?? null };
+    await writeCheckPage(o.html, results, config);
+  }
+  const errors = results.some((r) => "error" in r);
+  const wrong =
+    results.some((r) => "grade" in r && !r.grade.pass) || codeResults.some((r) => !r.pass);
+  // an unreadable file among several is a problem of the class, not of the command: exit 1
+  const status = errors || wrong ? EXIT.wrongAnswer : EXIT.ok;
+  if (status !== EXIT.ok) throw new ExitError(status);
+}
+
+/** Each answer at its own seed (its entry, --seeds, --seed), searched for when it has none. */
+async function gradeAnswers(
+  files: AnswerFile[],
+  o: CheckOptions,
+  seed: number | string | undefined,
+  alone: boolean,
+): Promise<Result[]> {
+  const flags = dimFlags(o);
+  const tolerance = { rtol: o.rtol, atol: o.atol };
+  const seeds = o.seeds ? readSeedsFile(o.seeds) : new Map<string, number>();
   const tools = o.rng === "numpy" ? { stream: (s: number) => new NumpyStream(s) } : {};
   const results: Result[] = [];
   for (const { path: file, student } of files) {
@@ -35,28 +84,16 @@ export async function runCheck(args: string[], o: CheckOptions): Promise<void> {
       const config = answerConfig(answer, { dims: flags, cross: o.cross, causal: o.causal });
       assertFits(config);
       const choice = await seedChoice(answer.seed, seedOf(seeds, file), seed, o.rng);
-      const graded = gradeAnswer(answer, config, choice, tol, tools);
+      const graded = gradeAnswer(answer, config, choice, tolerance, tools);
       if ("error" in graded) throw new UserError(graded.error);
       results.push({ file: answer.file, student, grade: graded });
     } catch (e) {
-      if (!(e instanceof UserError) || single) throw e;
+      if (!(e instanceof UserError) || alone) throw e;
       process.stderr.write(errorLine(e.message));
       results.push({ file, student, error: e.message });
     }
   }
-  if (o.json) {
-    const config = { rtol: tol.rtol, atol: tol.atol, rng: o.rng, seed: seed ?? null };
-    await writeOut([`${jsonText(render.checkDocument(results, config))}\n`]);
-  } else {
-    const paint = await paintFor(o.color);
-    const text =
-      results.length === 1 && "grade" in results[0]
-        ? render.gradeText(results[0].grade, paint)
-        : await render.batchText(results, paint);
-    await writeOut([text]);
-  }
-  const bad = results.some((r) => "error" in r || !r.grade.pass);
-  if (bad) throw new ExitError(EXIT.wrongAnswer);
+  return results;
 }
 
 /** The seed of one answer: its own entry, else the seeds file's, else --seed. */
@@ -75,4 +112,27 @@ async function seedChoice(
           ? [flag, "--seed" as const]
           : [undefined, undefined];
   return { seed, from, normals: await makeNormals(rng, seed ?? 0) };
+}
+
+async function textReport(results: Result[], code: CodeResult[], o: CheckOptions): Promise<string> {
+  const paint = await paintFor(o.color);
+  const parts: string[] = [];
+  if (code.length > 0) {
+    const width = (process.stdout.isTTY && process.stdout.columns) || 100;
+    if (code.length === 1 && results.length === 0) {
+      const { codeReport } = await import("../render/code-report.js");
+      parts.push(codeReport(code[0], paint, width));
+    } else {
+      const { codeTable } = await import("../render/code-table.js");
+      parts.push(codeTable(code, paint, width));
+    }
+  }
+  if (results.length > 0) {
+    parts.push(
+      results.length === 1 && "grade" in results[0] && code.length === 0
+        ? render.gradeText(results[0].grade, paint)
+        : await render.batchText(results, paint),
+    );
+  }
+  return parts.join("\n");
 }

@@ -1,17 +1,35 @@
+import { availableParallelism } from "node:os";
 import { Command, InvalidArgumentError, Option } from "commander";
 import { DEFAULT_TOLERANCE } from "../check/compare.js";
 import type { Computation } from "../model/dims.js";
 import { RNG_NAMES } from "../rng/normals.js";
 import { runCheck } from "./check-run.js";
-import { addDimensionOptions, type CommonOptions } from "./options.js";
+import { addDimensionOptions, type CommonOptions, positiveInt } from "./options.js";
 
 export interface CheckOptions extends CommonOptions {
+  /** also write the report as a page */
+  html?: string;
   rtol: number;
   atol: number;
   against?: Computation;
   cross: boolean;
   causal?: boolean;
   seeds?: string;
+  /** notebooks and scripts: the Python, the limits of each run, how many at once, the gradebook */
+  python: string;
+  timeout: number;
+  memory: number;
+  jobs: number;
+  csv?: string;
+}
+
+function positive(flag: string) {
+  return (v: string) => {
+    const x = Number(v);
+    if (v.trim() === "" || !Number.isFinite(x) || x <= 0)
+      throw new InvalidArgumentError(`${flag} takes a number > 0`);
+    return x;
+  };
 }
 
 function tolerance(flag: string) {
@@ -38,7 +56,7 @@ export function checkCommand(): Command {
     )
     .argument(
       "<answers...>",
-      "answer files (.json, .npy, .npz) or folders of them (a subfolder is one student's); - for stdin",
+      "answer files (.json, .npy, .npz; - for stdin), notebooks (.ipynb), scripts (.py), or folders of them (a subfolder of answer files is one student's)",
     );
   addDimensionOptions(cmd, ["src", "emb", "heads", "layers", "ffn"]);
   return cmd
@@ -73,13 +91,34 @@ export function checkCommand(): Command {
     )
     .option("--no-cross", "decode answers without cross-attention")
     .option("--causal", "attention answers with the causal mask")
+    .option("--python <path>", "the Python that runs notebooks and scripts", "python3")
+    .option("--timeout <s>", "seconds each notebook or script may run", positive("--timeout"), 30)
+    .option("--memory <mb>", "memory cap of each run, in MB", positive("--memory"), 2048)
+    .option(
+      "--jobs <n>",
+      "notebooks run at once (the core count)",
+      (v: string) => positiveInt(v, "--jobs"),
+      availableParallelism(),
+    )
+    .option("--csv <file>", "also write a gradebook of the notebooks and scripts: one CSV row each")
     .option("--json", "one JSON document on stdout")
+    .option(
+      "--html <file>",
+      "also write the report as a page: the class at a glance, each wrong matrix",
+    )
     .option("--no-color", "no colour (also: NO_COLOR=1)")
     .addHelpText(
       "after",
       `
-Exit status: 0 all correct; 1 some answer wrong, or (among several) a file that could not be
-read or used; 2 the command could not run (a bad flag, or the one file given is unreadable).
+Notebooks (.ipynb) and scripts (.py) are run in Python (python3, or --python) through a
+harness, each in its own process with --timeout, --memory, a fresh temporary directory and no
+stdin: Q1's self_attention and Q2's encoder_layer are graded on several cases, Q3's text is
+shown with the points a complete answer makes. It is not a sandbox: run only code you would
+run yourself.
+
+Exit status: 0 all correct; 1 some answer or submission wrong or not runnable, or (among
+several) a file that could not be read or used; 2 the command could not run (a bad flag, the
+one file given is unreadable, or no Python to run code).
 
 Examples:
   $ transformer-lab check --seed 0 output.npy               np.save("output.npy", output) after np.random.seed(0)
@@ -88,7 +127,11 @@ Examples:
   $ transformer-lab check --seeds seeds.csv answers/        each student's seed (lines: ana.npy,42)
   $ transformer-lab check output.npy                        no seed: searched (0–9999, usual ones, draw slips)
   $ transformer-lab check --seed 0 --json answers/* | jq .failed
-  $ transformer-lab check --against attention qkv.json      {"q": …, "k": …, "v": …, "output": …}`,
+  $ transformer-lab check --against attention qkv.json      {"q": …, "k": …, "v": …, "output": …}
+  $ transformer-lab check --seed 0 --html report.html answers/*
+  $ transformer-lab check lista8.ipynb                      a notebook: Q1, Q2 and Q3, step by step
+  $ transformer-lab check --csv grades.csv turma/           a folder of notebooks: a table and a gradebook
+  $ transformer-lab check --timeout 10 --jobs 4 turma/*.ipynb`,
     )
     .action(async (files: string[], o: CheckOptions) => {
       await runCheck(files, o);

@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { addPictureOptions } from "./html-output.js";
 import { type ModelOptions, runModelCommand } from "./model-command.js";
 import { addDimensionOptions, addRunOptions } from "./options.js";
 
@@ -14,6 +15,7 @@ export function decodeCommand(): Command {
     );
   addDimensionOptions(cmd, ["src", "emb", "heads", "layers", "ffn"]);
   addRunOptions(cmd);
+  addPictureOptions(cmd, true);
   return cmd
     .option(
       "--no-cross",
@@ -27,7 +29,9 @@ Examples:
   $ transformer-lab decode --src 6 --heads 2                the memory (encoder output) has 6 rows
   $ transformer-lab decode --no-cross --layers 2            a small GPT-style stack
   $ transformer-lab decode --rng numpy --seed 0 --json | jq '.layers[0].self.heads[0].weights'
-  $ transformer-lab decode --input case.json                y, memory, wq, cross_wq, … from a file`,
+  $ transformer-lab decode --input case.json                y, memory, wq, cross_wq, … from a file
+  $ transformer-lab decode --html decoder.html              the mask and cross-attention, as a page
+  $ transformer-lab decode --svg cross.svg --step cross.weights`,
     )
     .action((opts: ModelOptions) => runModelCommand("decode", opts));
 }

@@ -1,4 +1,5 @@
 import { Command } from "commander";
+import { addPictureOptions } from "./html-output.js";
 import { type ModelOptions, runModelCommand } from "./model-command.js";
 import { addDimensionOptions, addRunOptions } from "./options.js";
 
@@ -13,6 +14,7 @@ export function encodeCommand(): Command {
     );
   addDimensionOptions(cmd, ["emb", "heads", "layers", "ffn"]);
   addRunOptions(cmd);
+  addPictureOptions(cmd, true);
   return cmd
     .addHelpText(
       "after",
@@ -23,7 +25,9 @@ Examples:
   $ transformer-lab encode --seq 6 --emb 16 --heads 2 --layers 2
   $ transformer-lab encode --rng numpy --seed 0 --json | jq .output
   $ transformer-lab encode --input case.npz                 x, wq, … from np.savez("case.npz", x=…, wq=…)
-  $ transformer-lab encode --json | transformer-lab encode --input - --quiet`,
+  $ transformer-lab encode --json | transformer-lab encode --input - --quiet
+  $ transformer-lab encode --rng numpy --seed 0 --html layer.html   every step as a page; open it in a browser
+  $ transformer-lab encode --heads 2 --svg q.svg --step q --head 1  one matrix as an SVG heat map`,
     )
     .action((opts: ModelOptions) => runModelCommand("encode", opts));
 }

@@ -1,16 +1,23 @@
 import { readInput } from "../io/read.js";
 import { inputsFromDocument } from "../io/read-inputs.js";
+import { startParallelMatmul } from "../math/matmul-parallel.js";
 import { compute } from "../model/compute.js";
-import { assertCausalSquare, type Computation, resolveDims } from "../model/dims.js";
+import {
+  assertCausalSquare,
+  type Computation,
+  largestProduct,
+  resolveDims,
+} from "../model/dims.js";
 import { type GlobalKey, type Inputs, NO_INPUTS } from "../model/input-slots.js";
 import { type RunConfig, runDocument } from "../render/document.js";
 import { jsonChunks } from "../render/json.js";
 import { makeNormals } from "../rng/normals.js";
+import { type PictureOptions, pictureStep, writePictures } from "./html-output.js";
 import { assertFits } from "./memory-guard.js";
 import { type CommonOptions, dimFlags, paintFor, resolveSeed } from "./options.js";
 import { writeOut } from "./output.js";
 
-export interface ModelOptions extends CommonOptions {
+export interface ModelOptions extends CommonOptions, PictureOptions {
   /** decode: --no-cross sets it false */
   cross?: boolean;
   /** attention */
@@ -37,10 +44,14 @@ export async function runModelCommand(computation: Computation, o: ModelOptions)
   const config = { computation, ...dims, cross, causal };
   assertFits(config);
   if (causal) assertCausalSquare(dims);
+  const svgStep = pictureStep(config, o);
   const seed = resolveSeed(o.rng, o.seed);
+  startParallelMatmul(largestProduct(config)); // the second thread boots while this one draws
   const quiet = o.quiet === true;
   const run = compute(config, supplied, await makeNormals(o.rng, seed), { keep: !quiet });
   const runConfig: RunConfig = { ...config, rng: o.rng, seed, input: file };
+  await writePictures(runConfig, run, o, svgStep);
+  if ((o.html || o.svg) && !o.json) return; // the pictures are the result
   if (o.json) {
     await writeOut(withNewline(jsonChunks(runDocument(runConfig, run, quiet))));
     return;

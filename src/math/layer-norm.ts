@@ -1,3 +1,4 @@
+import { onCoreByRows } from "./kernels/elementwise.js";
 import { Matrix } from "./matrix.js";
 
 export const LAYER_NORM_EPS = 1e-8;
@@ -8,6 +9,14 @@ export const LAYER_NORM_EPS = 1e-8;
  */
 export function layerNorm(x: Matrix, eps = LAYER_NORM_EPS): Matrix {
   const out = new Matrix(x.rows, x.cols);
+  const onCore = onCoreByRows([x.data], out.data, x.cols, (core, [src], dst, n) =>
+    core.layer_norm_row(src, dst, n, eps),
+  );
+  if (!onCore) layerNormRows(x, out, eps);
+  return out;
+}
+
+function layerNormRows(x: Matrix, out: Matrix, eps: number): void {
   const n = x.cols;
   for (let i = 0; i < x.rows; i++) {
     const row = x.row(i);
@@ -21,5 +30,4 @@ export function layerNorm(x: Matrix, eps = LAYER_NORM_EPS): Matrix {
     const sd = Math.sqrt(variance + eps);
     for (let j = 0; j < n; j++) o[j] = (row[j] - mean) / sd;
   }
-  return out;
 }

@@ -1,93 +1,137 @@
-import type { MessagePort, Worker } from "node:worker_threads";
-import { matmulRows, setParallelMatmul } from "./matmul.js";
+import type { Worker } from "node:worker_threads";
+import { coreModule } from "./kernels/core.js";
+import { type GemmTask, scratchBytes } from "./kernels/gemm.js";
+import { BOOTING, DONE, IDLE, TASK, TASK_FIELDS } from "./kernels/handoff.js";
+import { heapArray, heapMemory, release } from "./kernels/heap.js";
+import { type Product, setParallelMatmul } from "./matmul.js";
 
 /**
- * A second thread for large products, behind the same `matmul`: the main thread computes the top
- * rows of C while one worker computes the bottom rows, both with `matmulRows`. The hand-off is
- * synchronous — SharedArrayBuffers, Atomics.wait/notify, and receiveMessageOnPort in the worker —
- * so `matmul` stays a plain function. Below MIN_WORK multiply-adds a product stays on one thread.
- * node:os and node:worker_threads are loaded on first use: the homework's cell never pays for them.
+ * A second thread for large products, behind the same `matmul`. The worker instantiates the same
+ * WebAssembly core on the same shared memory, so a product is handed over as a few integers: the
+ * worker computes one part of C in place while this thread computes the other. The part is a
+ * range of C's columns when A is the smaller operand (each thread packs all of A and half of B)
+ * and a range of rows otherwise; either way every element gets the same arithmetic as on one
+ * thread, so the results are bit-identical. The hand-off is synchronous (Atomics.wait/notify
+ * on a shared Int32Array), so `matmul` stays a plain function. Below MIN_WORK multiply-adds a
+ * product stays on one thread. node:os and node:worker_threads are loaded on first use.
  */
-export const MIN_WORK = 1 << 24;
-
-/** ctl[0]: the worker's state. */
-export const IDLE = 0;
-export const TASK = 1;
-export const DONE = 2;
-export const FAILED = 3;
-const BOOTING = 4;
+export const MIN_WORK = 1 << 22;
 
 /** How many products the worker has shared, so a test can tell the second thread really ran. */
 export const parallelProducts = { count: 0 };
 
-let helper: { worker: Worker; ctl: Int32Array; port: MessagePort } | undefined | null;
+let helper: { worker: Worker; ctl: Int32Array } | undefined | null;
+let workerUrl: URL | undefined;
 
 /**
- * Registers the worker (the built `matmul-worker.js`). Nothing starts until a product is large
- * enough; a machine with one core never starts it.
+ * Registers the worker (the built `matmul-worker.js`). It starts on the first product large
+ * enough, or at once with `startParallelMatmul`; a machine with one core never starts it.
  */
-export function enableParallelMatmul(workerUrl: URL): void {
-  setParallelMatmul((A, B, C, n, k, m) => {
-    if (n * k * m < MIN_WORK || n < 16) return false;
-    const h = start(workerUrl);
-    if (!h) return false;
-    const split = Math.round(n / 8) * 4; // the main thread's rows: [0, split)
-    const rows = n - split;
-    const a = scratch(0, rows * k); // (rows, k): A's bottom rows
-    const b = scratch(1, k * m); //    (k, m)
-    const c = scratch(2, rows * m); // (rows, m): C's bottom rows
-    a.set(A.subarray(split * k));
-    b.set(B);
-    c.fill(0);
-    h.port.postMessage({ A: a.buffer, B: b.buffer, C: c.buffer, n: rows, k, m });
-    Atomics.store(h.ctl, 0, TASK);
-    Atomics.notify(h.ctl, 0);
-    matmulRows(A, B, C, n, k, m, 0, split);
-    while (Atomics.load(h.ctl, 0) === TASK) Atomics.wait(h.ctl, 0, TASK, 1000);
-    const ok = Atomics.load(h.ctl, 0) === DONE;
-    Atomics.store(h.ctl, 0, IDLE);
-    if (ok) {
-      C.set(c, split * m);
-      parallelProducts.count++;
-    } else matmulRows(A, B, C, n, k, m, split, n); // the worker failed: finish here
-    return true;
+export function enableParallelMatmul(url: URL): void {
+  workerUrl = url;
+  setParallelMatmul(share);
+}
+
+/**
+ * Starts the worker now if a product of `multiplyAdds` will need it, so that its start-up
+ * overlaps this thread's work (the draws) instead of delaying the first large product.
+ */
+export function startParallelMatmul(multiplyAdds: number): void {
+  if (workerUrl && multiplyAdds >= MIN_WORK) start(workerUrl, false);
+}
+
+function share(t: Product, runHere: (part: GemmTask) => void): boolean {
+  if (t.n * t.k * t.m < MIN_WORK || !workerUrl) return false;
+  const h = start(workerUrl, true);
+  if (!h) return false;
+  const byColumns = t.n * t.k <= t.k * t.m; // share B's packing, pack all of A twice
+  const total = byColumns ? t.m : t.n;
+  if (total < 16) return false;
+  const split = Math.round(total / 8) * 4; // this thread's part: [0, split)
+  const [mineTask, theirs] = byColumns
+    ? [
+        { ...t, j0: 0, j1: split },
+        { ...t, j0: split, j1: t.m },
+      ]
+    : [
+        { ...t, n: split, j0: 0, j1: t.m },
+        {
+          ...t,
+          a: t.a + split * t.k * 8,
+          c: t.c + split * t.m * 8,
+          n: t.n - split,
+          j0: 0,
+          j1: t.m,
+        },
+      ];
+  const s = workerScratch(theirs.j1 - theirs.j0);
+  if (!s) return false; // the shared memory is full: one thread
+  const fields = { ...theirs, transB: theirs.transB ? 1 : 0, ...s };
+  TASK_FIELDS.forEach((f, i) => {
+    h.ctl[1 + i] = fields[f];
   });
+  Atomics.store(h.ctl, 0, TASK);
+  Atomics.notify(h.ctl, 0);
+  runHere(mineTask);
+  while (Atomics.load(h.ctl, 0) === TASK) Atomics.wait(h.ctl, 0, TASK, 1000);
+  const ok = Atomics.load(h.ctl, 0) === DONE;
+  Atomics.store(h.ctl, 0, IDLE);
+  if (ok) parallelProducts.count++;
+  else runHere(theirs); // the worker failed: finish here
+  return true;
+}
+
+/** The worker's scratch, owned by this thread's allocator, grown as needed. */
+const workerOwn: { ap?: Float64Array; bp?: Float64Array; tmp: number } = { tmp: 128 };
+
+function workerScratch(cols: number): { ap: number; bp: number; tmp: number } | undefined {
+  const need = scratchBytes(cols);
+  try {
+    workerOwn.ap ??= heapArray(need.ap / 8);
+    if (!workerOwn.bp || workerOwn.bp.length * 8 < need.bp) {
+      if (workerOwn.bp) release(workerOwn.bp);
+      workerOwn.bp = undefined;
+      workerOwn.bp = heapArray(need.bp / 8);
+    }
+  } catch {
+    return undefined;
+  }
+  return { ap: workerOwn.ap.byteOffset, bp: workerOwn.bp.byteOffset, tmp: workerOwn.tmp };
 }
 
 /**
- * Shared buffers reused from product to product (grown when too small): a new one per product
- * would leave the garbage collector hundreds of megabytes behind at seq 2048.
+ * The worker, started once; null once it could not be (then everything stays on one thread).
+ * `wait`: block until it has booted (a product needs it now) or return at once.
  */
-const buffers: SharedArrayBuffer[] = [];
-
-function scratch(slot: number, length: number): Float64Array {
-  if (!buffers[slot] || buffers[slot].byteLength < length * 8)
-    buffers[slot] = new SharedArrayBuffer(length * 8);
-  return new Float64Array(buffers[slot], 0, length);
+function start(url: URL, wait: boolean): typeof helper {
+  if (helper === undefined) {
+    helper = boot(url);
+  }
+  if (helper && wait && Atomics.load(helper.ctl, 0) === BOOTING) {
+    Atomics.wait(helper.ctl, 0, BOOTING, 5000);
+    if (Atomics.load(helper.ctl, 0) !== IDLE) {
+      void helper.worker.terminate();
+      helper = null;
+    }
+  }
+  return helper;
 }
 
-/** The worker, started on first use; null once it could not be (then everything stays on one thread). */
-function start(url: URL): typeof helper {
-  if (helper !== undefined) return helper;
-  if (process.getBuiltinModule("node:os").availableParallelism() < 2) return (helper = null);
-  const { MessageChannel, Worker } = process.getBuiltinModule("node:worker_threads");
+function boot(url: URL): typeof helper {
+  if (process.getBuiltinModule("node:os").availableParallelism() < 2) return null;
+  const module = coreModule();
+  if (!module) return null;
+  const { Worker } = process.getBuiltinModule("node:worker_threads");
   try {
-    const ctl = new Int32Array(new SharedArrayBuffer(4));
+    const ctl = new Int32Array(new SharedArrayBuffer(4 * (1 + TASK_FIELDS.length)));
     ctl[0] = BOOTING;
-    const { port1, port2 } = new MessageChannel();
     const worker = new Worker(url, {
-      workerData: { ctl: ctl.buffer, port: port2 },
-      transferList: [port2],
+      workerData: { ctl: ctl.buffer, module, memory: heapMemory() },
       execArgv: [],
     });
     worker.unref();
-    port1.unref();
-    // Booting takes a few tens of milliseconds; it runs on its own thread while this one waits.
-    Atomics.wait(ctl, 0, BOOTING, 5000);
-    helper = Atomics.load(ctl, 0) === IDLE ? { worker, ctl, port: port1 } : null;
-    if (!helper) void worker.terminate();
+    return { worker, ctl };
   } catch {
-    helper = null;
+    return null;
   }
-  return helper;
 }

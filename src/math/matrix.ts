@@ -1,3 +1,6 @@
+import { onCoreByChunks } from "./kernels/elementwise.js";
+import { allocate } from "./kernels/heap.js";
+
 /**
  * A dense row-major matrix of float64: the only numeric type in the project.
  * Lists of rows exist only at the edges (JSON in and out); everything inside works on `data`.
@@ -6,7 +9,7 @@ export class Matrix {
   constructor(
     readonly rows: number,
     readonly cols: number,
-    readonly data: Float64Array = new Float64Array(rows * cols),
+    readonly data: Float64Array = allocate(rows * cols),
   ) {
     if (data.length !== rows * cols) {
       throw new RangeError(
@@ -61,19 +64,50 @@ function assertSameShape(a: Matrix, b: Matrix, op: string): void {
 export function add(a: Matrix, b: Matrix): Matrix {
   assertSameShape(a, b, "add");
   const out = new Matrix(a.rows, a.cols);
-  for (let i = 0; i < out.data.length; i++) out.data[i] = a.data[i] + b.data[i];
+  const onCore = onCoreByChunks([a.data, b.data], out.data, (core, [x, y], dst, n) =>
+    core.add(x, y, dst, n),
+  );
+  if (!onCore) for (let i = 0; i < out.data.length; i++) out.data[i] = a.data[i] + b.data[i];
   return out;
 }
 
 /** a / s, elementwise by a scalar: a division (not a product by 1/s) so it rounds as numpy's `/` does. */
 export function divide(a: Matrix, s: number): Matrix {
-  return map(a, (x) => x / s);
+  const out = new Matrix(a.rows, a.cols);
+  const onCore = onCoreByChunks([a.data], out.data, (core, [x], dst, n) =>
+    core.divide(x, dst, n, s),
+  );
+  if (!onCore) for (let i = 0; i < out.data.length; i++) out.data[i] = a.data[i] / s;
+  return out;
 }
 
 export function map(a: Matrix, f: (x: number) => number): Matrix {
   const out = new Matrix(a.rows, a.cols);
   for (let i = 0; i < out.data.length; i++) out.data[i] = f(a.data[i]);
   return out;
+}
+
+/** Rows [from, to) of a, as a view of a's values (nothing is copied). */
+export function rowsOf(a: Matrix, from: number, to: number): Matrix {
+  if (from < 0 || to > a.rows || from > to) {
+    throw new RangeError(`rowsOf: [${from}, ${to}) outside 0…${a.rows}`);
+  }
+  return new Matrix(to - from, a.cols, a.data.subarray(from * a.cols, to * a.cols));
+}
+
+/** a += b, elementwise, in place. */
+export function addInPlace(a: Matrix, b: Matrix): void {
+  assertSameShape(a, b, "addInPlace");
+  const onCore = onCoreByChunks([a.data, b.data], a.data, (core, [x, y], dst, n) =>
+    core.add(x, y, dst, n),
+  );
+  if (!onCore) for (let i = 0; i < a.data.length; i++) a.data[i] += b.data[i];
+}
+
+/** a /= s, elementwise, in place (a division, as numpy's `/` rounds). */
+export function divideInPlace(a: Matrix, s: number): void {
+  const onCore = onCoreByChunks([a.data], a.data, (core, [x], dst, n) => core.divide(x, dst, n, s));
+  if (!onCore) for (let i = 0; i < a.data.length; i++) a.data[i] /= s;
 }
 
 /** Columns [from, to) of a. */

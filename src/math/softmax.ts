@@ -1,3 +1,4 @@
+import { onCoreByRows } from "./kernels/elementwise.js";
 import { Matrix } from "./matrix.js";
 
 /**
@@ -6,8 +7,19 @@ import { Matrix } from "./matrix.js";
  */
 export function softmax(x: Matrix): Matrix {
   const out = new Matrix(x.rows, x.cols);
-  for (let i = 0; i < x.rows; i++) softmaxInto(x.row(i), out.row(i));
+  const onCore = onCoreByRows([x.data], out.data, x.cols, (core, [src], dst, n) =>
+    core.softmax_row(src, dst, n),
+  );
+  if (!onCore) for (let i = 0; i < x.rows; i++) softmaxInto(x.row(i), out.row(i));
   return out;
+}
+
+/** softmax over each row of x, in place. */
+export function softmaxInPlace(x: Matrix): void {
+  const onCore = onCoreByRows([x.data], x.data, x.cols, (core, [src], dst, n) =>
+    core.softmax_row(src, dst, n),
+  );
+  if (!onCore) for (let i = 0; i < x.rows; i++) softmaxInto(x.row(i), x.row(i));
 }
 
 /** softmax of one vector into `out` (which may be `v` itself). */

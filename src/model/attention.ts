@@ -1,5 +1,5 @@
-import { matmul } from "../math/matmul.js";
-import { add, divide, type Matrix, transpose } from "../math/matrix.js";
+import { matmul, matmulTransposed } from "../math/matmul.js";
+import { add, divide, type Matrix } from "../math/matrix.js";
 import { softmax } from "../math/softmax.js";
 
 /** Every intermediate of one head's scaled dot-product attention. */
@@ -29,7 +29,7 @@ export interface AttentionParts {
 
 /** The paper's. */
 export const SCALED_DOT_PRODUCT: AttentionParts = {
-  scores: (q, k) => matmul(q, transpose(k)), // (seq, dk)·(dk, src) → (seq, src)
+  scores: (q, k) => matmulTransposed(q, k), // (seq, dk)·(src, dk)ᵀ → (seq, src)
   divisor: (dk) => Math.sqrt(dk),
   softmax,
 };

@@ -197,3 +197,11 @@ export function numbersHeld(c: ModelConfig): number {
     4 * c.seq * c.src + 4 * (c.seq + c.src) * hd + 8 * c.seq * c.emb + 2 * c.seq * c.ffn;
   return inputs + perLayer;
 }
+
+/** The most multiply-adds of any one product of the run (what decides whether a second thread helps). */
+export function largestProduct(c: ModelConfig): number {
+  const hd = c.heads * c.dmodel;
+  const attention = c.seq * c.src * c.dmodel; // Q·Kᵀ and weights·V, per head
+  if (c.computation === "attention") return attention;
+  return Math.max(attention, Math.max(c.seq, c.src) * c.emb * Math.max(hd, c.ffn));
+}

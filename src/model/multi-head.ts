@@ -1,3 +1,4 @@
+import { attentionByRows } from "../math/attention-rows.js";
 import { matmul } from "../math/matmul.js";
 import { concatCols, type Matrix, sliceCols } from "../math/matrix.js";
 import {
@@ -25,7 +26,7 @@ export interface MultiHeadTrace {
 export interface MultiHeadOptions {
   heads: number;
   causal?: boolean;
-  /** keep every head's intermediates (false: only one head's exist at a time) */
+  /** keep every head's intermediates (false: only a block of one head's scores exists at a time) */
   keep?: boolean;
   /** the parts of attention (a known mistake may rewire them) */
   parts?: AttentionParts;
@@ -51,6 +52,11 @@ export function multiHeadAttention(
   const zs: Matrix[] = [];
   for (let h = 0; h < heads; h++) {
     const cols = (m: Matrix) => sliceCols(m, h * dk, (h + 1) * dk);
+    if (!keep && parts === SCALED_DOT_PRODUCT) {
+      // only Z is kept: a block of query rows at a time, never a (seq, src) matrix
+      zs.push(attentionByRows(cols(q), cols(k), cols(v), parts.divisor(dk, xq.cols), mask));
+      continue;
+    }
     const head = attention(cols(q), cols(k), cols(v), { mask, emb: xq.cols, parts });
     zs.push(head.z);
     if (keep) traces.push(head);

@@ -1,4 +1,6 @@
-import type { Matrix } from "../math/matrix.js";
+import { attentionByRows } from "../math/attention-rows.js";
+import { release } from "../math/kernels/heap.js";
+import { Matrix } from "../math/matrix.js";
 import { type AttentionTrace, attention } from "./attention.js";
 import { type DecoderLayerTrace, type DecoderWeights, decoderLayer } from "./decoder-layer.js";
 import type { Computation, Dims } from "./dims.js";
@@ -34,6 +36,11 @@ export function run(command: Computation, inputs: Inputs, dims: Dims, opts: RunO
   if (command === "attention") {
     const mask = opts.causal ? causalMask(dims.seq, dims.src) : undefined;
     const parts = opts.variant ? rewire(opts.variant).attention : undefined;
+    if (!keep && !parts) {
+      // only Z is kept: a block of query rows at a time, never a (seq, src) matrix
+      const z = attentionByRows(g.q!, g.k!, g.v!, Math.sqrt(g.k!.cols), mask);
+      return { command, layers: [], output: z };
+    }
     const head = attention(g.q!, g.k!, g.v!, { mask, parts });
     return { command, layers: [], attention: keep ? head : undefined, output: head.z };
   }
@@ -53,7 +60,31 @@ export function run(command: Computation, inputs: Inputs, dims: Dims, opts: RunO
             keep,
           });
     if (keep) layers.push(layer);
+    else dropIntermediates(layer, [h, layer.output, ...inputMatrices(inputs)]);
     h = layer.output;
   }
   return { command, layers, output: h };
+}
+
+/**
+ * Hands a layer's intermediates back to the shared memory once the next layer no longer needs
+ * them (only without `keep`): a synchronous run never gives the garbage collector a turn to do
+ * it, and a stack of layers would otherwise hold every layer's. `keepThese`: its input and
+ * output, and every input matrix.
+ */
+function dropIntermediates(layer: object, keepThese: Matrix[]): void {
+  const kept = new Set(keepThese);
+  const walk = (v: unknown): void => {
+    if (v instanceof Matrix) {
+      if (!kept.has(v)) release(v.data);
+    } else if (Array.isArray(v)) v.forEach(walk);
+    else if (v !== null && typeof v === "object") Object.values(v).forEach(walk);
+  };
+  walk(layer);
+}
+
+function inputMatrices(inputs: Inputs): Matrix[] {
+  return [inputs.globals, ...inputs.layers].flatMap((group) =>
+    Object.values(group).filter((m): m is Matrix => m instanceof Matrix),
+  );
 }

@@ -45,15 +45,18 @@ export class MT19937 {
     this.index = 0;
   }
 
+  /**
+   * The state words, tempered too, and the index of the next one: for a generator that takes
+   * over from here (numpy's words from the index on are tempered[index], tempered[index + 1] …).
+   */
+  snapshot(): { words: Int32Array; tempered: Int32Array; index: number } {
+    return { words: this.mt.slice(), tempered: this.mt.map(temper), index: this.index };
+  }
+
   /** genrand_int32: the next 32-bit word, tempered. */
   nextUint32(): number {
     if (this.index >= N) this.twist();
-    let y = this.mt[this.index++];
-    y ^= y >>> 11;
-    y ^= (y << 7) & TEMPER_B;
-    y ^= (y << 15) & TEMPER_C;
-    y ^= y >>> 18;
-    return y >>> 0;
+    return temper(this.mt[this.index++]) >>> 0;
   }
 
   /** random_sample: a double in [0, 1) with 53 random bits, (a·2²⁶ + b) / 2⁵³. */
@@ -89,4 +92,13 @@ export class MT19937 {
     }
     this.index = index;
   }
+}
+
+/** MT19937's tempering of a state word (as a signed 32-bit integer). */
+function temper(word: number): number {
+  let y = word;
+  y ^= y >>> 11;
+  y ^= (y << 7) & TEMPER_B;
+  y ^= (y << 15) & TEMPER_C;
+  return y ^ (y >>> 18);
 }

@@ -1,3 +1,5 @@
+import { type Core, wasmCore } from "../math/kernels/core.js";
+import { heapArray } from "../math/kernels/heap.js";
 import { MT19937 } from "./mt19937.js";
 
 /** A source of standard normal draws; `fill` writes the next `out.length` draws in order. */
@@ -49,8 +51,11 @@ class PolarNormals implements Normals {
 
 /**
  * numpy's `np.random.seed(seed)` followed by `np.random.randn(...)` calls: the same polar method
- * as PolarNormals, run over uniforms drawn in batches (millions of draws must not dominate).
- * Batching changes nothing in the sequence: the generator is this object's alone.
+ * as PolarNormals. Small draws (the homework's) run in JS on uniforms drawn in batches; the
+ * first large one moves the generator into the WebAssembly core (core.wat's `polar_normals`:
+ * MT19937, the uniforms, the rejection and a logarithm that is V8's Math.log bit for bit), which
+ * then writes normals in pairs. Either way the sequence is the same: the generator is this
+ * object's alone, and it moves between batches.
  */
 class NumpyNormals implements Normals {
   readonly name = "numpy";
@@ -59,21 +64,34 @@ class NumpyNormals implements Normals {
   private next = this.uniforms.length;
   private spare = 0;
   private hasSpare = false;
+  private onCore?: { core: Core; state: number; pairs: Float64Array; next: number };
 
   constructor(seed: number) {
     this.mt = new MT19937(seed);
   }
 
   fill(out: Float64Array): void {
-    const u = this.uniforms;
     let i = 0;
     if (this.hasSpare && out.length > 0) {
       out[i++] = this.spare;
       this.hasSpare = false;
     }
+    if (this.onCore) this.fillOnCore(out, i);
+    else this.fillInJs(out, i);
+  }
+
+  private fillInJs(out: Float64Array, from: number): void {
+    const u = this.uniforms;
+    let i = from;
     let next = this.next;
     while (i < out.length) {
       if (next === u.length) {
+        // the batch is used up: a large draw moves the generator to the core from here on
+        if (out.length >= CORE_MIN && this.moveToCore()) {
+          this.next = next;
+          this.fillOnCore(out, i);
+          return;
+        }
         this.mt.fillDoubles(u);
         next = 0;
       }
@@ -82,17 +100,69 @@ class NumpyNormals implements Normals {
       next += 2;
       const r2 = x1 * x1 + x2 * x2;
       if (r2 >= 1 || r2 === 0) continue;
-      const f = Math.sqrt((-2 * Math.log(r2)) / r2);
-      out[i++] = f * x2;
-      if (i < out.length) out[i++] = f * x1;
-      else {
-        this.spare = f * x1;
-        this.hasSpare = true;
-      }
+      i = this.emit(out, i, x1, x2, r2);
     }
     this.next = next;
   }
+
+  private fillOnCore(out: Float64Array, from: number): void {
+    const c = this.onCore!;
+    let i = from;
+    while (i < out.length) {
+      if (c.next === c.pairs.length) {
+        c.core.polar_normals(c.state, c.pairs.byteOffset, PAIRS);
+        c.next = 0;
+      }
+      const n = Math.min(out.length - i, c.pairs.length - c.next);
+      out.set(c.pairs.subarray(c.next, c.next + n), i);
+      i += n;
+      c.next += n;
+    }
+    // an odd count leaves a pair half used: its second value is the spare, as in fillInJs
+    if (c.next % 2 === 1) {
+      this.spare = c.pairs[c.next++];
+      this.hasSpare = true;
+    }
+  }
+
+  /** f = √(−2·ln r² / r²); f·x2 now, f·x1 next (or kept as the spare). */
+  private emit(out: Float64Array, i: number, x1: number, x2: number, r2: number): number {
+    const f = Math.sqrt((-2 * Math.log(r2)) / r2);
+    out[i++] = f * x2;
+    if (i < out.length) out[i++] = f * x1;
+    else {
+      this.spare = f * x1;
+      this.hasSpare = true;
+    }
+    return i;
+  }
+
+  /** Hands the MT19937 state to the core (the JS batch being used up); false without a core. */
+  private moveToCore(): boolean {
+    const core = wasmCore();
+    if (!core) return false;
+    // core.wat's layout: 624 state words, 624 tempered words, the index; then the normals
+    const { words, tempered, index } = this.mt.snapshot();
+    let block: Float64Array;
+    try {
+      block = heapArray(STATE_DOUBLES + 2 * PAIRS);
+    } catch {
+      return false; // the shared memory is full: stay in JS
+    }
+    const state = new Int32Array(block.buffer, block.byteOffset, 2 * 624 + 1);
+    state.set(words);
+    state.set(tempered, 624);
+    state[2 * 624] = index;
+    const pairs = block.subarray(STATE_DOUBLES);
+    this.onCore = { core, state: block.byteOffset, pairs, next: pairs.length };
+    return true;
+  }
 }
+
+/** From this many normals in one draw on, the generator moves to the core; pairs per refill. */
+const CORE_MIN = 4096;
+const PAIRS = 2048;
+const STATE_DOUBLES = Math.ceil((4 * (2 * 624 + 1)) / 8);
 
 export function numpyNormals(seed: number): Normals {
   return new NumpyNormals(seed);

@@ -8,9 +8,10 @@ const lib = await import(`${ROOT}dist/lib.js`);
 describe("matmul on two threads", () => {
   it("gives the very same bits as one thread, for products above the threshold with ragged edges", () => {
     const shapes = [
-      [64, 1024, 257],
+      [64, 1024, 257], //   shared by columns
       [130, 769, 515],
       [17, 2048, 2000],
+      [1001, 300, 41], //   shared by rows
     ];
     const products = shapes.map(([n, k, m]) => {
       expect(n * k * m).toBeGreaterThanOrEqual(lib.MIN_WORK);
@@ -28,7 +29,15 @@ describe("matmul on two threads", () => {
       const two = lib.matmul(a, b);
       expect(two.data.every((x: number, i: number) => x === one[i])).toBe(true);
     }
+    // A·Bᵀ too: the second thread packs B's rows as columns
+    const [q, k] = [new lib.Matrix(2048, 64), new lib.Matrix(1999, 64)];
+    lib.numpyNormals(7).fill(q.data);
+    lib.numpyNormals(8).fill(k.data);
+    const two = lib.matmulTransposed(q, k);
+    lib.setParallelMatmul(undefined);
+    const one = lib.matmulTransposed(q, k).data;
+    expect(two.data.every((x: number, i: number) => x === one[i])).toBe(true);
     if (availableParallelism() >= 2)
-      expect(lib.parallelProducts.count - before).toBe(products.length);
+      expect(lib.parallelProducts.count - before).toBe(products.length + 1);
   });
 });
