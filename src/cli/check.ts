@@ -19,6 +19,7 @@ export interface CheckOptions extends CommonOptions {
   against?: Computation;
   cross: boolean;
   causal?: boolean;
+  seeds?: string;
   /** notebooks and scripts: the Python, the limits of each run, how many at once, the gradebook */
   python: string;
   timeout: number;
@@ -60,11 +61,18 @@ export function checkCommand(): Command {
     )
     .argument(
       "<answers...>",
-      "answer files (.json, .npy, .npz; - for stdin), notebooks (.ipynb), scripts (.py), or folders of them",
+      "answer files (.json, .npy, .npz; - for stdin), notebooks (.ipynb), scripts (.py), or folders of them (a subfolder of answer files is one student's)",
     );
   addDimensionOptions(cmd, ["src", "emb", "heads", "layers", "ffn"]);
   cmd
-    .option("--seed <s>", "the seed the notebook used, for inputs the answer does not hold")
+    .option(
+      "--seed <s>",
+      "the seed the notebook used, for inputs the answer does not hold (default for every answer)",
+    )
+    .option(
+      "--seeds <file>",
+      "a CSV of file,seed: each student's seed (an answer's own `seed` entry comes first)",
+    )
     .addOption(
       new Option(
         "--rng <name>",
@@ -107,8 +115,9 @@ temporary directory and no stdin: Q1's self_attention and Q2's encoder_layer
 are graded on several cases, Q3's text is shown with the points a complete
 answer makes. It is not a sandbox: run only code you would run yourself.
 
-Exit status: 0 all correct, 1 some answer or submission wrong or not runnable,
-2 a file could not be read or used, or no Python to run code.
+Exit status: 0 all correct; 1 some answer or submission wrong or not runnable,
+or (among several) a file that could not be read or used; 2 the command could
+not run (a bad flag, the one file given is unreadable, or no Python for code).
 
 Examples:
   # np.save("output.npy", output) after np.random.seed(0)
@@ -117,6 +126,10 @@ Examples:
   $ transformer-lab check --seed 0 answer.npz
   # a folder at once: a table and a count
   $ transformer-lab check --seed 0 answers/
+  # each student's seed (lines: ana.npy,42)
+  $ transformer-lab check --seeds seeds.csv answers/
+  # no seed: searched (0–9999, the usual ones, draw-order slips)
+  $ transformer-lab check output.npy
   $ transformer-lab check --seed 0 --json answers/* | jq .failed
   # {"q": …, "k": …, "v": …, "output": …}
   $ transformer-lab check --against attention qkv.json

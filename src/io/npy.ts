@@ -1,5 +1,6 @@
 import { UserError } from "../errors.js";
 import { Matrix } from "../math/matrix.js";
+import { setNumpyMeta } from "./numpy-meta.js";
 
 /**
  * Reads a numpy `.npy` file (format versions 1, 2 and 3) holding a 1-D or 2-D array of floats or
@@ -39,12 +40,14 @@ export function readNpy(bytes: Uint8Array, file: string): Matrix {
     .map((s) => s.trim())
     .filter((s) => s !== "")
     .map(Number);
-  if (shape.length === 0 || shape.length > 2) {
+  // A 0-d array (a seed, a number) is 1×1; leading axes of length 1, as in (1, 4, 8), are dropped.
+  const squeezed = shape.length === 0 ? [1, 1] : dropLeadingOnes(shape);
+  if (squeezed.length > 2) {
     throw new UserError(
       `${file}: holds a ${shape.length}-D array of shape (${shapeText}); transformer-lab reads 1-D and 2-D arrays`,
     );
   }
-  const [rows, cols] = shape.length === 1 ? [1, shape[0]] : shape;
+  const [rows, cols] = squeezed.length === 1 ? [1, squeezed[0]] : squeezed;
   if (rows === 0 || cols === 0)
     throw new UserError(`${file}: the array of shape (${shapeText}) is empty`);
   const dtype = DTYPES[descr.slice(1)];
@@ -67,7 +70,13 @@ export function readNpy(bytes: Uint8Array, file: string): Matrix {
     const at = fortran === "True" ? (n % rows) * cols + Math.floor(n / rows) : n;
     m.data[at] = dtype.read(view, data + n * dtype.size, little);
   }
-  return m;
+  return setNumpyMeta(m, { dtype: descr.slice(1), shape });
+}
+
+function dropLeadingOnes(shape: number[]): number[] {
+  const out = [...shape];
+  while (out.length > 2 && out[0] === 1) out.shift();
+  return out;
 }
 
 interface Dtype {

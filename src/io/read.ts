@@ -26,6 +26,9 @@ export async function readInput(path: string): Promise<Loaded> {
 async function parse(bytes: Uint8Array, file: string): Promise<Loaded> {
   if (isNpy(bytes)) return { file, value: readNpy(bytes, file) };
   if (bytes[0] === 0x50 && bytes[1] === 0x4b) return { file, value: await readNpz(bytes, file) };
+  if (/\.np[yz]$/i.test(file)) {
+    throw new UserError(misnamedText(file, new TextDecoder().decode(bytes.subarray(0, 4096))));
+  }
   return { file, value: parseJson(decodeText(bytes, file), file) };
 }
 
@@ -108,4 +111,11 @@ async function readStdin(emptyIsNone = false): Promise<Uint8Array> {
   if (all.length === 0 && !emptyIsNone)
     throw new UserError("stdin is empty, expected a JSON document or a numpy file");
   return all;
+}
+
+/** A text file named .npy or .npz: usually np.savetxt's, or a JSON dump. */
+function misnamedText(file: string, text: string): string {
+  const rows = /^[\s\d.eE+-]+$/.test(text.slice(0, 4096));
+  const what = rows ? "a text file of numbers (as np.savetxt writes)" : "not a numpy file";
+  return `${file}: is ${what}, not a .npy; save the array with np.save("${file.replace(/^.*\//, "")}", output)`;
 }

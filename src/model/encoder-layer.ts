@@ -26,6 +26,8 @@ export interface EncoderWiring {
   /** the connection around each sublayer (attention, feed-forward), given the layer's input */
   connections(input: Matrix): readonly [SublayerConnection, SublayerConnection];
   feedForward(x: Matrix, w1: Matrix, w2: Matrix): FeedForwardTrace;
+  /** which weights each projection uses (the `wq-for-keys` mistake reuses Wq); default: as given */
+  weights?(w: EncoderWeights): EncoderWeights;
 }
 
 /** The homework's layer, and Vaswani et al.'s. */
@@ -49,9 +51,10 @@ export interface LayerOptions {
  */
 export function encoderLayer(
   x: Matrix,
-  w: EncoderWeights,
+  given: EncoderWeights,
   { heads, keep = true, wiring = PAPER_ENCODER, progress }: LayerOptions,
 ): EncoderLayerTrace {
+  const w = wiring.weights?.(given) ?? given;
   const [attnBlock, ffnBlock] = wiring.connections(x);
   const selfAttention = (h: Matrix) => {
     const onHead = (head: number) => progress?.({ step: "self-attention", head });
