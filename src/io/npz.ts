@@ -63,7 +63,12 @@ interface Member {
 
 /** The most members an archive may list: far more than the matrices any command reads. */
 const MAX_MEMBERS = 10_000;
-/** Compressed bytes handed to the inflater at a time: at most about 16 MiB come out of each. */
+/**
+ * Compressed bytes handed to the inflater at a time (deflate inflates at most about 1032-fold):
+ * 1 KiB until the `.npy` header has been read, so that at most 1 MiB comes out before it is
+ * checked, then 16 KiB.
+ */
+const HEAD_SLICE = 1024;
 const SLICE = 16 * 1024;
 
 /** The zip's central directory (zip64 too, as `np.savez` writes it): the members and where they are. */
@@ -205,8 +210,9 @@ function inflateMember(
   } else {
     const inflater = new Inflate((chunk) => take(chunk));
     try {
-      for (let at = 0; at < compressed.length || at === 0; at += SLICE) {
-        inflater.push(compressed.subarray(at, at + SLICE), at + SLICE >= compressed.length);
+      for (let at = 0, end = 0; at < compressed.length || at === 0; at = end) {
+        end = at + (out === undefined ? HEAD_SLICE : SLICE);
+        inflater.push(compressed.subarray(at, end), end >= compressed.length);
       }
     } catch (e) {
       if (e instanceof UserError) throw e;
