@@ -9,13 +9,15 @@ export { enableParallelMatmul, MIN_WORK, parallelProducts } from "./math/matmul-
 export { fromRows, Matrix, toRows, transpose } from "./math/matrix.js";
 export { softmax } from "./math/softmax.js";
 export { attention } from "./model/attention.js";
-export { DEFAULT_DIMS, type Dims, PAPER } from "./model/config.js";
+export { compute, drawInputs } from "./model/compute.js";
 export { decoderLayer } from "./model/decoder-layer.js";
+export { DEFAULT_DIMS, type Dims } from "./model/dims.js";
 export { encoderLayer } from "./model/encoder-layer.js";
 export { feedForward } from "./model/feed-forward.js";
-export { drawOrder, type Inputs } from "./model/inputs.js";
+export { drawOrder, type Inputs } from "./model/input-slots.js";
 export { causalMask } from "./model/mask.js";
 export { multiHeadAttention } from "./model/multi-head.js";
 export { run } from "./model/run.js";
+export { PAPER } from "./model/variants.js";
 export { completeInputs } from "./rng/draw.js";
 export { numpyNormals, seedrandomNormals } from "./rng/normals.js";

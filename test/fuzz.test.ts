@@ -2,7 +2,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { UserError } from "../src/io/errors.js";
+import { UserError } from "../src/errors.js";
 import { readInput } from "../src/io/read.js";
 import { isOneCleanLine, mutate, rng, SEED_FILES } from "./fuzz-mutator.js";
 import { ROOT } from "./helpers.js";

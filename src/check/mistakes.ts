@@ -1,18 +1,20 @@
-import type { Variant } from "../model/config.js";
-import type { Command } from "../model/inputs.js";
+import type { Computation, Dims } from "../model/dims.js";
+import type { Variant } from "../model/variants.js";
 
 /** A known mistake: how it rewires the layer, and what to tell the student. */
 export interface Mistake {
   id: string;
   variant: Partial<Variant>;
   /** the commands whose computation it can explain */
-  applies: readonly Command[];
+  applies: readonly Computation[];
+  /** whether it can be computed at all for these dimensions (every mistake can, unless it says) */
+  fits?: (d: Dims) => boolean;
   message: string;
   fix: string;
 }
 
-const ATTENTION: readonly Command[] = ["encode", "attention"];
-const LAYER: readonly Command[] = ["encode"];
+const ATTENTION: readonly Computation[] = ["encode", "attention"];
+const LAYER: readonly Computation[] = ["encode"];
 
 /** SPEC section 4's catalogue, in the order of the layer. */
 export const MISTAKES: readonly Mistake[] = [
@@ -20,6 +22,8 @@ export const MISTAKES: readonly Mistake[] = [
     id: "kq-swapped",
     variant: { kqSwapped: true },
     applies: ATTENTION,
+    // K·Qᵀ is src × seq: it stands where Q·Kᵀ did only when there are as many keys as queries
+    fits: (d) => d.seq === d.src,
     message: "the scores are K·Qᵀ instead of Q·Kᵀ, so the attention matrix is transposed",
     fix: "scores = matmul(query, key.T)",
   },

@@ -1,13 +1,15 @@
+import { answerConfig } from "../check/answer.js";
 import { grade } from "../check/grade.js";
-import { readAnswer } from "../io/answer.js";
-import { UserError } from "../io/errors.js";
+import { EXIT, ExitError, errorLine, UserError } from "../errors.js";
 import { readInput } from "../io/read.js";
+import { readAnswer } from "../io/read-answer.js";
 import type { Result } from "../render/check.js";
 import * as render from "../render/check.js";
 import { jsonText } from "../render/json.js";
+import { makeNormals } from "../rng/normals.js";
 import type { CheckOptions } from "./check.js";
+import { assertFits } from "./memory-guard.js";
 import { dimFlags, paintFor, resolveSeed } from "./options.js";
-import { EXIT, outcome } from "./outcome.js";
 import { writeOut } from "./output.js";
 
 /** Grades every answer; a file that cannot be read is a result of its own when there are several. */
@@ -19,20 +21,16 @@ export async function runCheck(files: string[], o: CheckOptions): Promise<void> 
   for (const file of files) {
     try {
       const answer = readAnswer(await readInput(file), o.against);
+      const config = answerConfig(answer, { dims: flags, cross: o.cross, causal: o.causal });
+      assertFits(config);
+      const normals = await makeNormals(o.rng, seed ?? 0);
       results.push({
         file: answer.file,
-        grade: await grade(answer, {
-          tolerance: tol,
-          flags,
-          rng: o.rng,
-          seed,
-          cross: o.cross,
-          causal: o.causal,
-        }),
+        grade: grade(answer, config, { tolerance: tol, seed, normals }),
       });
     } catch (e) {
       if (!(e instanceof UserError) || files.length === 1) throw e;
-      process.stderr.write(`transformer-lab: error: ${e.message}\n`);
+      process.stderr.write(errorLine(e.message));
       results.push({ file, error: e.message });
     }
   }
@@ -49,5 +47,6 @@ export async function runCheck(files: string[], o: CheckOptions): Promise<void> 
   }
   const errors = results.some((r) => "error" in r);
   const wrong = results.some((r) => "grade" in r && !r.grade.pass);
-  outcome.code = errors ? EXIT.usage : wrong ? EXIT.wrongAnswer : EXIT.ok;
+  const code = errors ? EXIT.usage : wrong ? EXIT.wrongAnswer : EXIT.ok;
+  if (code !== EXIT.ok) throw new ExitError(code);
 }

@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError, Option } from "commander";
 import { DEFAULT_TOLERANCE } from "../check/compare.js";
-import type { Command as ModelCommand } from "../model/inputs.js";
+import type { Computation } from "../model/dims.js";
 import { RNG_NAMES } from "../rng/normals.js";
 import { runCheck } from "./check-run.js";
 import { addDimensionOptions, type CommonOptions } from "./options.js";
@@ -8,7 +8,7 @@ import { addDimensionOptions, type CommonOptions } from "./options.js";
 export interface CheckOptions extends CommonOptions {
   rtol: number;
   atol: number;
-  against?: ModelCommand;
+  against?: Computation;
   cross: boolean;
   causal?: boolean;
 }

@@ -1,5 +1,5 @@
 import { Argument, Command } from "commander";
-import { resolveDims } from "../io/dims.js";
+import { resolveDims } from "../model/dims.js";
 import { explainText, TOPICS, type Topic } from "../render/explain.js";
 import { addDimensionOptions, type CommonOptions, dimFlags, paintFor } from "./options.js";
 import { writeOut } from "./output.js";
@@ -25,15 +25,11 @@ Examples:
   $ transformer-lab explain encoder --emb 512 --dmodel 64 --heads 8`,
     )
     .action(async (topic: Topic, o: CommonOptions) => {
-      const command =
+      const computation =
         topic === "decoder" ? "decode" : topic === "attention" ? "attention" : "encode";
-      const dims = resolveDims(
-        command,
-        { globals: {}, layers: [] },
-        "",
-        dimFlags(o),
-        command === "decode",
-      );
+      const cross = computation === "decode";
+      const dims = resolveDims({ computation, cross, flags: dimFlags(o) });
+      // explain shows shapes and allocates no matrix: any dimension resolveDims takes will do
       await writeOut([explainText(topic, dims, await paintFor(o.color))]);
     });
 }

@@ -1,13 +1,12 @@
 import { Command, CommanderError } from "commander";
-import { UserError } from "../io/errors.js";
+import { EXIT, ExitError, errorLine, UserError } from "../errors.js";
 import { enableParallelMatmul } from "../math/matmul-parallel.js";
 import { attentionCommand } from "./attention.js";
 import { checkCommand } from "./check.js";
 import { decodeCommand } from "./decode.js";
 import { encodeCommand } from "./encode.js";
 import { explainCommand } from "./explain.js";
-import { EXIT, outcome } from "./outcome.js";
-import { watchStdout } from "./output.js";
+import { outputFailure, watchStdout } from "./output.js";
 
 /** package.json's version, written in by the build (scripts/build.mjs). */
 declare const __VERSION__: string;
@@ -50,12 +49,19 @@ Run 'transformer-lab <command> --help' for a command's options and examples.`,
 /** The one place that turns outcomes and errors into an exit code. */
 async function main(argv: string[]): Promise<number> {
   watchStdout();
+  const code = await outcome(argv);
+  return outputFailure() === undefined ? code : EXIT.usage; // already reported, in one line
+}
+
+async function outcome(argv: string[]): Promise<number> {
   try {
     await program().parseAsync(argv);
-    return outcome.code;
+    return EXIT.ok;
   } catch (e) {
+    if (e instanceof ExitError) return e.code;
+    if (outputFailure() !== undefined) return EXIT.usage;
     if (e instanceof UserError) {
-      process.stderr.write(`transformer-lab: error: ${e.message}\n`);
+      process.stderr.write(errorLine(e.message));
       return EXIT.usage;
     }
     if (e instanceof CommanderError) {

@@ -1,13 +1,20 @@
-import { resolveDims } from "../io/dims.js";
-import { UserError } from "../io/errors.js";
-import { inputsFromDocument } from "../io/inputs.js";
+import { UserError } from "../errors.js";
 import { readInput } from "../io/read.js";
-import type { GlobalKey, Inputs, Command as ModelCommand } from "../model/inputs.js";
-import { run } from "../model/run.js";
+import { inputsFromDocument } from "../io/read-inputs.js";
+import { compute } from "../model/compute.js";
+import {
+  assertCausalSquare,
+  type Computation,
+  type ModelConfig,
+  resolveDims,
+} from "../model/dims.js";
+import { firstNonFinite } from "../model/finite.js";
+import { type GlobalKey, type Inputs, NO_INPUTS } from "../model/input-slots.js";
+import type { Computed } from "../model/trace/lookup.js";
 import { type RunConfig, runDocument } from "../render/document.js";
 import { jsonChunks } from "../render/json.js";
-import { completeInputs } from "../rng/draw.js";
 import { makeNormals } from "../rng/normals.js";
+import { assertFits } from "./memory-guard.js";
 import { type CommonOptions, dimFlags, paintFor, resolveSeed } from "./options.js";
 import { writeOut } from "./output.js";
 
@@ -22,49 +29,45 @@ export interface ModelOptions extends CommonOptions {
  * encode, decode and attention: read and check every input, draw what is missing, run the
  * model, then print. Everything that can fail on bad input fails before anything is printed.
  */
-export async function runModelCommand(command: ModelCommand, o: ModelOptions): Promise<void> {
-  const cross = command === "decode" ? o.cross !== false : false;
+export async function runModelCommand(computation: Computation, o: ModelOptions): Promise<void> {
+  const cross = computation === "decode" && o.cross !== false;
+  const causal = computation === "attention" && o.causal === true;
+  if (o.input === "") throw new UserError("--input is empty; give a file, or - for stdin");
+  const file = o.input !== undefined ? fileName(o.input) : undefined;
   const supplied: Inputs = o.input
     ? inputsFromDocument(
         (await readInput(o.input)).value,
-        fileName(o.input),
+        file as string,
         undefined,
-        SINGLE[command],
+        SINGLE[computation],
       ).inputs
-    : { globals: {}, layers: [] };
-  const flags = dimFlags(o);
-  const dims = resolveDims(command, supplied, o.input ? fileName(o.input) : "", flags, cross);
-  if (command === "attention" && o.causal && dims.seq !== dims.src) {
-    throw new UserError(
-      `--causal needs square attention: ${dims.seq} queries but ${dims.src} keys (query i may see keys 0…i)`,
-    );
-  }
+    : NO_INPUTS;
+  const dims = resolveDims({ computation, cross, supplied, file, flags: dimFlags(o) });
+  const config = { computation, ...dims, cross, causal };
+  assertFits(config);
+  if (causal) assertCausalSquare(dims);
   const seed = resolveSeed(o.rng, o.seed);
-  const inputs = completeInputs(command, dims, cross, supplied, await makeNormals(o.rng, seed));
   const quiet = o.quiet === true;
-  const trace = run(command, inputs, dims, { keep: !quiet, cross, causal: o.causal });
-  const config: RunConfig = {
-    command,
-    ...dims,
-    rng: o.rng,
-    seed,
-    cross: command === "decode" ? cross : undefined,
-    causal: command === "attention" ? o.causal === true : undefined,
-    input: o.input ? fileName(o.input) : undefined,
-  };
+  const run = compute(config, supplied, await makeNormals(o.rng, seed), { keep: !quiet });
+  assertFinite(config, run, quiet);
+  const runConfig: RunConfig = { ...config, rng: o.rng, seed, input: file };
   if (o.json) {
-    await writeOut(withNewline(jsonChunks(runDocument(config, inputs, trace, quiet))));
+    await writeOut(withNewline(jsonChunks(runDocument(runConfig, run, quiet))));
     return;
   }
   const { prettyChunks } = await import("../render/pretty.js");
   const paint = await paintFor(o.color);
   await writeOut(
-    prettyChunks(config, inputs, trace, {
-      precision: o.precision,
-      full: o.full === true,
-      paint,
-      quiet,
-    }),
+    prettyChunks(runConfig, run, { precision: o.precision, full: o.full === true, paint, quiet }),
+  );
+}
+
+/** Finite inputs can still overflow float64 on the way: that is an error naming the step. */
+function assertFinite(config: ModelConfig, run: Computed, quiet: boolean): void {
+  const o = firstNonFinite(config, run);
+  if (!o) return;
+  throw new UserError(
+    `${o.step}${o.formula ? ` = ${o.formula}` : ""} is not finite (row ${o.row}, column ${o.col} is ${o.value}): the inputs are too large for float64${quiet ? "; run without --quiet to see the first step that overflowed" : ""}`,
   );
 }
 
@@ -74,7 +77,7 @@ function* withNewline(chunks: Iterable<string>): Generator<string> {
 }
 
 /** What a lone matrix given to --input is. */
-const SINGLE: Record<ModelCommand, GlobalKey | undefined> = {
+const SINGLE: Record<Computation, GlobalKey | undefined> = {
   encode: "x",
   decode: "y",
   attention: undefined,

@@ -1,6 +1,6 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
-import type { DimFlags } from "../io/dims.js";
-import { UserError } from "../io/errors.js";
+import { UserError } from "../errors.js";
+import type { DimFlags } from "../model/dims.js";
 import { RNG_NAMES, type RngName } from "../rng/normals.js";
 
 /** A positive whole number, for dimension flags. */

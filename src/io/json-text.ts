@@ -1,4 +1,4 @@
-import { UserError } from "./errors.js";
+import { UserError } from "../errors.js";
 import { printable, quoted } from "./printable.js";
 
 /** A matrix nests two lists deep and a `--json` document about eight; deeper is not ours. */

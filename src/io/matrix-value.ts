@@ -1,5 +1,5 @@
+import { count, UserError } from "../errors.js";
 import { Matrix } from "../math/matrix.js";
-import { UserError } from "./errors.js";
 
 /**
  * A JSON value that should be a matrix — a non-empty list of equally long, non-empty rows of
@@ -63,10 +63,6 @@ export function assertFinite(m: Matrix, key: string, file: string): Matrix {
     );
   }
   return m;
-}
-
-export function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
 
 export function describe(v: unknown): string {

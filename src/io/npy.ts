@@ -1,5 +1,5 @@
+import { UserError } from "../errors.js";
 import { Matrix } from "../math/matrix.js";
-import { UserError } from "./errors.js";
 import { bytesText, inputLimit } from "./limits.js";
 import { printable } from "./printable.js";
 import { isTuple, PyLiteralError, type PyValue, parsePyLiteral } from "./py-literal.js";

@@ -1,5 +1,5 @@
+import { UserError } from "../errors.js";
 import type { Matrix } from "../math/matrix.js";
-import { UserError } from "./errors.js";
 import { bytesText, inputLimit } from "./limits.js";
 import { isNpy, npyDataOffset, readNpy, readNpyHeader } from "./npy.js";
 import { printable, quoted } from "./printable.js";

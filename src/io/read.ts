@@ -1,6 +1,6 @@
 import type { FileHandle } from "node:fs/promises";
 import { open } from "node:fs/promises";
-import { UserError } from "./errors.js";
+import { UserError } from "../errors.js";
 import { parseJson } from "./json-text.js";
 import { bytesText, inputLimit } from "./limits.js";
 import { isNpy, npyDataOffset, readNpy, readNpyHeader } from "./npy.js";

@@ -1,7 +1,6 @@
 import { matmul } from "../math/matmul.js";
-import { add, divide, Matrix, transpose } from "../math/matrix.js";
+import { add, divide, type Matrix, transpose } from "../math/matrix.js";
 import { softmax } from "../math/softmax.js";
-import { PAPER, type Variant } from "./config.js";
 
 /** Every intermediate of one head's scaled dot-product attention. */
 export interface AttentionTrace {
@@ -18,12 +17,29 @@ export interface AttentionTrace {
   z: Matrix;
 }
 
+/** The three parts of attention that check's known mistakes get wrong (model/variants.ts). */
+export interface AttentionParts {
+  /** Q·Kᵀ */
+  scores(q: Matrix, k: Matrix): Matrix;
+  /** √d_k */
+  divisor(dk: number, emb: number): number;
+  /** over each row */
+  softmax(x: Matrix): Matrix;
+}
+
+/** The paper's. */
+export const SCALED_DOT_PRODUCT: AttentionParts = {
+  scores: (q, k) => matmul(q, transpose(k)), // (seq, dk)·(dk, src) → (seq, src)
+  divisor: (dk) => Math.sqrt(dk),
+  softmax,
+};
+
 export interface AttentionOptions {
   /** added to the scaled scores before the softmax: 0 to keep, −∞ to hide */
   mask?: Matrix;
-  /** for the `scale-by-emb` mistake: the embedding length */
+  /** the embedding length (what the `scale-by-emb` mistake divides by) */
   emb?: number;
-  variant?: Variant;
+  parts?: AttentionParts;
 }
 
 /**
@@ -34,41 +50,12 @@ export function attention(
   q: Matrix,
   k: Matrix,
   v: Matrix,
-  { mask, emb = q.cols, variant = PAPER }: AttentionOptions = {},
+  { mask, emb = q.cols, parts = SCALED_DOT_PRODUCT }: AttentionOptions = {},
 ): AttentionTrace {
-  const dk = k.cols;
-  const scores = variant.kqSwapped
-    ? matmul(k, transpose(q)) //    (src, dk)·(dk, seq) → (src, seq)
-    : matmul(q, transpose(k)); //   (seq, dk)·(dk, src) → (seq, src)
-  const scaled = divide(scores, scaleDivisor(variant, dk, emb)); // scores / √d_k
-  const masked = mask ? add(scaled, mask) : undefined; //           −∞ where hidden
-  const weights = softmaxAlong(variant.softmax, masked ?? scaled); // each row sums to 1
-  const z = matmul(weights, v); //                                  (seq, src)·(src, dv) → (seq, dv)
+  const scores = parts.scores(q, k); //                        Q·Kᵀ: (seq, src)
+  const scaled = divide(scores, parts.divisor(k.cols, emb)); // scores / √d_k
+  const masked = mask ? add(scaled, mask) : undefined; //      −∞ where hidden
+  const weights = parts.softmax(masked ?? scaled); //          each row sums to 1
+  const z = matmul(weights, v); //                             (seq, src)·(src, dv) → (seq, dv)
   return { q, k, v, scores, scaled, mask, masked, weights, z };
-}
-
-function scaleDivisor(variant: Variant, dk: number, emb: number): number {
-  switch (variant.scale) {
-    case "sqrt-dk":
-      return Math.sqrt(dk);
-    case "none":
-      return 1;
-    case "dk":
-      return dk;
-    case "sqrt-emb":
-      return Math.sqrt(emb);
-  }
-}
-
-function softmaxAlong(axis: Variant["softmax"], x: Matrix): Matrix {
-  switch (axis) {
-    case "rows":
-      return softmax(x);
-    case "cols":
-      return transpose(softmax(transpose(x)));
-    case "all": {
-      const flat = softmax(new Matrix(1, x.data.length, x.data));
-      return new Matrix(x.rows, x.cols, flat.data);
-    }
-  }
 }

@@ -1,8 +1,8 @@
-import { layerNorm } from "../math/layer-norm.js";
-import { add, type Matrix } from "../math/matrix.js";
+import type { Matrix } from "../math/matrix.js";
 import type { EncoderWeights } from "./encoder-layer.js";
 import { feedForward } from "./feed-forward.js";
 import { type AttentionWeights, type MultiHeadTrace, multiHeadAttention } from "./multi-head.js";
+import { addNorm } from "./sublayer.js";
 
 export interface CrossWeights {
   cross_wq: Matrix; // (emb, heads·dk)
@@ -46,21 +46,35 @@ export function decoderLayer(
   w: DecoderWeights,
   { heads, keep = true }: DecoderLayerOptions,
 ): DecoderLayerTrace {
-  const self = multiHeadAttention(y, y, w, { heads, causal: true, keep }); // (seq, emb)
-  const residual1 = add(y, self.attn);
-  const norm1 = layerNorm(residual1);
+  const maskedSelf = (h: Matrix) => {
+    const self = multiHeadAttention(h, h, w, { heads, causal: true, keep });
+    return { trace: self, out: self.attn }; // (seq, emb)
+  };
+  const crossAttention = (m: Matrix) => (h: Matrix) => {
+    const cross = multiHeadAttention(h, m, crossWeights(w), { heads, keep });
+    return { trace: cross, out: cross.attn }; // (seq, emb)
+  };
+  const positionWise = (h: Matrix) => {
+    const ff = feedForward(h, w.w1, w.w2);
+    return { trace: ff, out: ff.ffn }; // (seq, emb)
+  };
+  const a = addNorm(y, maskedSelf); //                         norm1 = LayerNorm(Y + attn)
+  const layer = { self: a.trace, residual1: a.residual, norm1: a.norm };
   if (!memory) {
-    const { hidden, ffn } = feedForward(norm1, w.w1, w.w2);
-    const residual2 = add(norm1, ffn);
-    return { self, residual1, norm1, residual2, hidden, ffn, output: layerNorm(residual2) };
+    const f = addNorm(a.norm, positionWise); //                output = LayerNorm(norm1 + ffn)
+    return { ...layer, residual2: f.residual, ...f.trace, output: f.norm };
   }
-  const cross = multiHeadAttention(norm1, memory, crossWeights(w), { heads, keep }); // (seq, emb)
-  const residual2 = add(norm1, cross.attn);
-  const norm2 = layerNorm(residual2);
-  const { hidden, ffn } = feedForward(norm2, w.w1, w.w2);
-  const residual3 = add(norm2, ffn);
-  const output = layerNorm(residual3);
-  return { self, residual1, norm1, cross, residual2, norm2, hidden, ffn, residual3, output };
+  const c = addNorm(a.norm, crossAttention(memory)); //       norm2 = LayerNorm(norm1 + cross)
+  const f = addNorm(c.norm, positionWise); //                  output = LayerNorm(norm2 + ffn)
+  return {
+    ...layer,
+    cross: c.trace,
+    residual2: c.residual,
+    norm2: c.norm,
+    ...f.trace,
+    residual3: f.residual,
+    output: f.norm,
+  };
 }
 
 function crossWeights(w: DecoderWeights): AttentionWeights {

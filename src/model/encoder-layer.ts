@@ -1,8 +1,8 @@
-import { layerNorm } from "../math/layer-norm.js";
-import { add, type Matrix } from "../math/matrix.js";
-import { PAPER, type Variant } from "./config.js";
-import { feedForward, noFeedForward } from "./feed-forward.js";
+import type { Matrix } from "../math/matrix.js";
+import { type AttentionParts, SCALED_DOT_PRODUCT } from "./attention.js";
+import { type FeedForwardTrace, feedForward } from "./feed-forward.js";
 import { type AttentionWeights, type MultiHeadTrace, multiHeadAttention } from "./multi-head.js";
+import { addNorm, type SublayerConnection } from "./sublayer.js";
 
 export interface EncoderWeights extends AttentionWeights {
   w1: Matrix; // (emb, ffn)
@@ -19,32 +19,54 @@ export interface EncoderLayerTrace {
   output: Matrix;
 }
 
+/** The parts an encoder layer is made of; check's known mistakes swap one (model/variants.ts). */
+export interface EncoderWiring {
+  attention: AttentionParts;
+  /** the connection around each sublayer (attention, feed-forward), given the layer's input */
+  connections(input: Matrix): readonly [SublayerConnection, SublayerConnection];
+  feedForward(x: Matrix, w1: Matrix, w2: Matrix): FeedForwardTrace;
+}
+
+/** The homework's layer, and Vaswani et al.'s. */
+export const PAPER_ENCODER: EncoderWiring = {
+  attention: SCALED_DOT_PRODUCT,
+  connections: () => [addNorm, addNorm],
+  feedForward,
+};
+
 export interface LayerOptions {
   heads: number;
   keep?: boolean;
-  variant?: Variant;
+  wiring?: EncoderWiring;
 }
 
 /**
  * One encoder layer, post-norm as in the homework and the paper:
  *   norm1  = LayerNorm(X + MultiHead(X, X))
  *   output = LayerNorm(norm1 + FFN(norm1))
- * A `variant` other than PAPER rewires it as one of the known mistakes (see config.ts).
  */
 export function encoderLayer(
   x: Matrix,
   w: EncoderWeights,
-  { heads, keep = true, variant = PAPER }: LayerOptions,
+  { heads, keep = true, wiring = PAPER_ENCODER }: LayerOptions,
 ): EncoderLayerTrace {
-  const pre = (m: Matrix) => (variant.norm === "pre" ? layerNorm(m) : m);
-  const post = (m: Matrix) => (variant.norm === "post" ? layerNorm(m) : m);
-
-  const self = multiHeadAttention(pre(x), pre(x), w, { heads, keep, variant }); // (seq, emb)
-  const residual1 = variant.residualAttn ? add(x, self.attn) : self.attn; //     X + attn
-  const norm1 = post(residual1); //                                              LayerNorm(X + attn)
-  const { hidden, ffn } = variant.ffn ? feedForward(pre(norm1), w.w1, w.w2) : noFeedForward(norm1);
-  const skip = variant.residual2From === "input" ? x : norm1;
-  const residual2 = variant.residualFfn ? add(skip, ffn) : ffn; //               norm1 + ffn
-  const output = post(residual2); //                                             LayerNorm(norm1 + ffn)
-  return { self, residual1, norm1, hidden, ffn, residual2, output };
+  const [attnBlock, ffnBlock] = wiring.connections(x);
+  const selfAttention = (h: Matrix) => {
+    const self = multiHeadAttention(h, h, w, { heads, keep, parts: wiring.attention });
+    return { trace: { self }, out: self.attn }; // (seq, emb)
+  };
+  const positionWise = (h: Matrix) => {
+    const ff = wiring.feedForward(h, w.w1, w.w2);
+    return { trace: ff, out: ff.ffn }; // (seq, emb)
+  };
+  const a = attnBlock(x, selfAttention); //      norm1 = LayerNorm(X + attn)
+  const f = ffnBlock(a.norm, positionWise); //   output = LayerNorm(norm1 + ffn)
+  return {
+    ...a.trace,
+    residual1: a.residual,
+    norm1: a.norm,
+    ...f.trace,
+    residual2: f.residual,
+    output: f.norm,
+  };
 }

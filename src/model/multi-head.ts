@@ -1,7 +1,11 @@
 import { matmul } from "../math/matmul.js";
 import { concatCols, type Matrix, sliceCols } from "../math/matrix.js";
-import { type AttentionTrace, attention } from "./attention.js";
-import { PAPER, type Variant } from "./config.js";
+import {
+  type AttentionParts,
+  type AttentionTrace,
+  attention,
+  SCALED_DOT_PRODUCT,
+} from "./attention.js";
 import { causalMask } from "./mask.js";
 
 export interface AttentionWeights {
@@ -23,7 +27,8 @@ export interface MultiHeadOptions {
   causal?: boolean;
   /** keep every head's intermediates (false: only one head's exist at a time) */
   keep?: boolean;
-  variant?: Variant;
+  /** the parts of attention (a known mistake may rewire them) */
+  parts?: AttentionParts;
 }
 
 /**
@@ -35,7 +40,7 @@ export function multiHeadAttention(
   xq: Matrix,
   xkv: Matrix,
   w: AttentionWeights,
-  { heads, causal = false, keep = true, variant = PAPER }: MultiHeadOptions,
+  { heads, causal = false, keep = true, parts = SCALED_DOT_PRODUCT }: MultiHeadOptions,
 ): MultiHeadTrace {
   const dk = w.wq.cols / heads;
   const q = matmul(xq, w.wq); //  (seq, emb)·(emb, h·dk) → (seq, h·dk)
@@ -46,7 +51,7 @@ export function multiHeadAttention(
   const zs: Matrix[] = [];
   for (let h = 0; h < heads; h++) {
     const cols = (m: Matrix) => sliceCols(m, h * dk, (h + 1) * dk);
-    const head = attention(cols(q), cols(k), cols(v), { mask, emb: xq.cols, variant });
+    const head = attention(cols(q), cols(k), cols(v), { mask, emb: xq.cols, parts });
     zs.push(head.z);
     if (keep) traces.push(head);
   }

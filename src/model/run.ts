@@ -1,10 +1,11 @@
 import type { Matrix } from "../math/matrix.js";
 import { type AttentionTrace, attention } from "./attention.js";
-import { type Dims, PAPER, type Variant } from "./config.js";
 import { type DecoderLayerTrace, type DecoderWeights, decoderLayer } from "./decoder-layer.js";
+import type { Computation, Dims } from "./dims.js";
 import { type EncoderLayerTrace, type EncoderWeights, encoderLayer } from "./encoder-layer.js";
-import type { Command, Inputs } from "./inputs.js";
+import type { Inputs } from "./input-slots.js";
 import { causalMask } from "./mask.js";
+import { rewire, type Variant } from "./variants.js";
 
 export interface RunOptions {
   /** keep every intermediate for the report (false: only the output survives, as for --quiet) */
@@ -18,7 +19,7 @@ export interface RunOptions {
 }
 
 export interface RunTrace {
-  command: Command;
+  command: Computation;
   /** each layer's intermediates (encode, decode); empty unless kept */
   layers: (EncoderLayerTrace | DecoderLayerTrace)[];
   /** the one head of `attention`; absent unless kept */
@@ -27,14 +28,16 @@ export interface RunTrace {
 }
 
 /** Runs a command on complete inputs (every matrix supplied or drawn). */
-export function run(command: Command, inputs: Inputs, dims: Dims, opts: RunOptions): RunTrace {
+export function run(command: Computation, inputs: Inputs, dims: Dims, opts: RunOptions): RunTrace {
   const { keep } = opts;
   const g = inputs.globals;
   if (command === "attention") {
     const mask = opts.causal ? causalMask(dims.seq, dims.src) : undefined;
-    const head = attention(g.q!, g.k!, g.v!, { mask, variant: opts.variant });
+    const parts = opts.variant ? rewire(opts.variant).attention : undefined;
+    const head = attention(g.q!, g.k!, g.v!, { mask, parts });
     return { command, layers: [], attention: keep ? head : undefined, output: head.z };
   }
+  const wiring = opts.variant ? rewire(opts.variant) : undefined;
   const layers: RunTrace["layers"] = [];
   let h = command === "encode" ? g.x! : g.y!; // (seq, emb), the stream each layer refines
   for (const w of inputs.layers) {
@@ -43,7 +46,7 @@ export function run(command: Command, inputs: Inputs, dims: Dims, opts: RunOptio
         ? encoderLayer(h, w as EncoderWeights, {
             heads: dims.heads,
             keep,
-            variant: opts.variant ?? PAPER,
+            wiring,
           })
         : decoderLayer(h, opts.cross ? g.memory : undefined, w as DecoderWeights, {
             heads: dims.heads,

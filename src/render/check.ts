@@ -1,6 +1,7 @@
 import type { ChalkInstance } from "chalk";
 import type { Comparison } from "../check/compare.js";
 import type { Grade } from "../check/grade.js";
+import { shapeText } from "./shape.js";
 
 /** One answer's result: graded, or refused with the reason (a bad file). */
 export type Result = { file: string; grade: Grade } | { file: string; error: string };
@@ -14,7 +15,7 @@ const short = (x: number) => (x !== 0 && Math.abs(x) < 1e-3 ? x.toExponential() 
 /** The assert_allclose-style account of one mismatch. */
 function mismatchLines(c: Comparison): string[] {
   if (c.shape) {
-    return [`shape ${c.shape.actual.join("×")}, expected ${c.shape.expected.join("×")}`];
+    return [`shape ${shapeText(...c.shape.actual)}, expected ${shapeText(...c.shape.expected)}`];
   }
   const pct = ((100 * c.mismatched) / c.total).toFixed(c.mismatched === c.total ? 0 : 2);
   const lines = [
@@ -38,7 +39,7 @@ export function gradeText(
 ): string {
   const d = g.dims;
   const dims =
-    g.command === "attention"
+    g.computation === "attention"
       ? `seq ${d.seq} · src ${d.src} · dmodel ${d.dmodel}`
       : `seq ${d.seq} · emb ${d.emb} · dmodel ${d.dmodel} · heads ${d.heads} · layers ${d.layers}`;
   const tol = `rtol ${short(tolerance.rtol)}, atol ${short(tolerance.atol)}`;
@@ -48,13 +49,13 @@ export function gradeText(
     out.push(`${paint.bold(g.file)}  ${paint.green("✓ correct")}`);
     out.push(
       paint.dim(
-        `  ${g.command} · ${dims} · ${g.compared.length} matri${g.compared.length === 1 ? "x" : "ces"} within ${tol}; output max difference ${num(output.maxAbs, 3)}`,
+        `  ${g.computation} · ${dims} · ${g.compared.length} matri${g.compared.length === 1 ? "x" : "ces"} within ${tol}; output max difference ${num(output.maxAbs, 3)}`,
       ),
     );
     return `${out.join("\n")}\n`;
   }
   out.push(`${paint.bold(g.file)}  ${paint.red("✗ wrong")}`);
-  out.push(paint.dim(`  ${g.command} · ${dims} · compared with ${tol}`));
+  out.push(paint.dim(`  ${g.computation} · ${dims} · compared with ${tol}`));
   if (g.compared.length > 1) {
     out.push(
       "",
@@ -76,7 +77,7 @@ export function gradeText(
     out.push(
       `  ${paint.yellow("No known mistake reproduces this output.")} Compare the intermediates step by step:`,
     );
-    out.push(`  transformer-lab ${g.command} --rng numpy --seed S shows each one.`);
+    out.push(`  transformer-lab ${g.computation} --rng numpy --seed S shows each one.`);
   } else {
     const lead =
       g.diagnosis.length > 1
@@ -156,7 +157,7 @@ export function checkDocument(
       return {
         file: g.file,
         pass: g.pass,
-        against: g.command,
+        against: g.computation,
         compared: g.compared.map((c) => ({
           name: c.name,
           pass: c.pass,

@@ -1,18 +1,11 @@
-import type { AttentionTrace } from "../model/attention.js";
-import type { Dims } from "../model/config.js";
-import type { Command, Inputs } from "../model/inputs.js";
-import type { MultiHeadTrace } from "../model/multi-head.js";
-import type { RunTrace } from "../model/run.js";
+import type { ModelConfig } from "../model/dims.js";
+import { type Computed, matrixAt, pathParts } from "../model/trace/lookup.js";
+import { TraceTable } from "../model/trace/table.js";
 
 /** What a run was asked to do: the `config` of the JSON and the report's header. */
-export interface RunConfig extends Dims {
-  command: Command;
+export interface RunConfig extends ModelConfig {
   rng: string;
   seed: number | string;
-  /** decode only */
-  cross?: boolean;
-  /** attention only */
-  causal?: boolean;
   /** where supplied matrices came from, if anywhere */
   input?: string;
 }
@@ -31,8 +24,8 @@ export function configDoc(c: RunConfig): Record<string, unknown> {
     rng: c.rng,
     seed: c.seed,
   };
-  if (c.command === "decode") Object.assign(doc, { src: c.src, cross: c.cross });
-  if (c.command === "attention") {
+  if (c.computation === "decode") Object.assign(doc, { src: c.src, cross: c.cross });
+  if (c.computation === "attention") {
     Object.assign(doc, { src: c.src, causal: c.causal });
     for (const k of ["emb", "heads", "layers", "ffn"]) delete doc[k];
   }
@@ -43,37 +36,28 @@ export function configDoc(c: RunConfig): Record<string, unknown> {
 /** The whole `--json` document (SPEC section 3); with `quiet`, only config, output and shape. */
 export function runDocument(
   config: RunConfig,
-  inputs: Inputs,
-  trace: RunTrace,
+  run: Computed,
   quiet: boolean,
 ): Record<string, unknown> {
-  const head = { schema: SCHEMA, command: config.command, config: configDoc(config) };
+  const { inputs, trace } = run;
+  const head = { schema: SCHEMA, command: config.computation, config: configDoc(config) };
   const tail = { output: trace.output, shape: [trace.output.rows, trace.output.cols] };
   if (quiet) return { ...head, ...tail };
   const inputsDoc: Record<string, unknown> = { ...inputs.globals };
-  if (config.command !== "attention") inputsDoc.layers = inputs.layers;
-  if (config.command === "attention") {
-    const { scores, scaled, masked, weights, z } = trace.attention as AttentionTrace;
-    return { ...head, inputs: inputsDoc, steps: { scores, scaled, masked, weights, z }, ...tail };
+  if (config.computation !== "attention") inputsDoc.layers = inputs.layers;
+  const steps: Record<string, unknown> = {};
+  for (const step of new TraceTable(config).documentSteps()) {
+    if (step.op.kind !== "output") setAt(steps, step.path, matrixAt(run, step.path));
   }
-  const layers = trace.layers.map((layer) => ({
-    ...layer,
-    self: multiHeadDoc(layer.self),
-    cross: "cross" in layer && layer.cross ? multiHeadDoc(layer.cross) : undefined,
-  }));
-  return { ...head, inputs: inputsDoc, layers, ...tail };
+  return { ...head, inputs: inputsDoc, ...steps, ...tail };
 }
 
-function multiHeadDoc(t: MultiHeadTrace): Record<string, unknown> {
-  const heads = t.heads.map(({ q, k, v, scores, scaled, masked, weights, z }) => ({
-    q,
-    k,
-    v,
-    scores,
-    scaled,
-    masked,
-    weights,
-    z,
-  }));
-  return { heads, concat: t.concat, attn: t.attn };
+/** Puts a value at a path (`layers[0].self.heads[1].q`), making the lists and objects on the way. */
+function setAt(doc: Record<string, unknown>, path: string, value: unknown): void {
+  const parts = pathParts(path);
+  let at = doc as Record<string | number, unknown>;
+  parts.forEach((part, i) => {
+    if (i === parts.length - 1) at[part] = value;
+    else at = (at[part] ??= typeof parts[i + 1] === "number" ? [] : {}) as typeof at;
+  });
 }

@@ -1,5 +1,6 @@
 import type { ChalkInstance } from "chalk";
-import type { Dims } from "../model/config.js";
+import type { Dims } from "../model/dims.js";
+import { productShapeText, shapeText } from "./shape.js";
 
 export const TOPICS = ["encoder", "decoder", "attention"] as const;
 export type Topic = (typeof TOPICS)[number];
@@ -54,39 +55,37 @@ class Writer {
   }
 }
 
-const sh = (r: number | string, c: number | string) => `${r}×${c}`;
-
 function attentionSteps(w: Writer, d: Dims, rows: number, keys: number, masked: boolean): void {
   const { dmodel: dk } = d;
   w.step(
     "scores = Q·Kᵀ",
-    `(${sh(rows, dk)})·(${sh(dk, keys)}) → ${sh(rows, keys)}`,
+    productShapeText([rows, dk], [dk, keys], [rows, keys]),
     "Entry (i, j) is the dot product of query i with key j: how well position j",
     "matches what position i is looking for.",
   );
   w.step(
     "scaled = scores / √d_k",
-    `${sh(rows, keys)}, √${dk} = ${Math.sqrt(dk).toFixed(4)}`,
+    `${shapeText(rows, keys)}, √${dk} = ${Math.sqrt(dk).toFixed(4)}`,
     "A dot product of d_k terms grows like √d_k; dividing keeps the scores near unit",
     "scale so the softmax does not saturate into a near one-hot (and near-zero gradients).",
   );
   if (masked) {
     w.step(
       "masked = scaled + mask",
-      sh(rows, keys),
+      shapeText(rows, keys),
       "mask[i][j] = 0 when j ≤ i and −∞ when j > i (the causal mask).",
       "exp(−∞) = 0, so after the softmax the hidden positions get weight exactly 0.",
     );
   }
   w.step(
     `weights = softmax(${masked ? "masked" : "scaled"})  over each row`,
-    sh(rows, keys),
+    shapeText(rows, keys),
     "Each row becomes non-negative weights that sum to 1: how much query i attends",
     "to each key. (Over each row — axis=-1 — not over the whole matrix or the columns.)",
   );
   w.step(
     "z = weights·V",
-    `(${sh(rows, keys)})·(${sh(keys, dk)}) → ${sh(rows, dk)}`,
+    productShapeText([rows, keys], [keys, dk], [rows, dk]),
     "Each output row is a weighted average of the value vectors.",
   );
 }
@@ -98,7 +97,7 @@ function attention(w: Writer, d: Dims): void {
   );
   w.para(
     "self_attention(X, query, key, value) receives Q, K and V already computed",
-    `(Q = X·Wq and so on), Q of ${sh(d.seq, d.dmodel)}, K and V of ${sh(d.src, d.dmodel)}:`,
+    `(Q = X·Wq and so on), Q of ${shapeText(d.seq, d.dmodel)}, K and V of ${shapeText(d.src, d.dmodel)}:`,
     "",
     "    Attention(Q, K, V) = softmax(Q·Kᵀ / √d_k) · V",
   );
@@ -128,53 +127,53 @@ function encoder(w: Writer, d: Dims): void {
   w.heading("Sublayer 1: multi-head self-attention, then add & norm");
   w.step(
     "X",
-    sh(seq, emb),
+    shapeText(seq, emb),
     "One row per position: the token's embedding (the real model adds positional",
     "encodings first; the homework does not).",
   );
   w.step(
     "Q = X·Wq,  K = X·Wk,  V = X·Wv",
-    `(${sh(seq, emb)})·(${sh(emb, hd)}) → ${sh(seq, hd)} each`,
+    `${productShapeText([seq, emb], [emb, hd], [seq, hd])} each`,
     "Learned projections (random here). Every position asks (Q), offers (K) and",
     "carries (V) something. With several heads, head h uses columns h·d_k … (h+1)·d_k − 1.",
   );
   w.para(
     heads > 1
-      ? `For each of the ${heads} heads, on its ${sh(seq, dmodel)} slices:`
+      ? `For each of the ${heads} heads, on its ${shapeText(seq, dmodel)} slices:`
       : "Then attention:",
   );
   attentionSteps(w, d, seq, seq, false);
   if (heads > 1) {
     w.step(
       "concat = [z₁ | … | z_h]",
-      sh(seq, hd),
+      shapeText(seq, hd),
       "The heads side by side: each may have attended to something different.",
     );
   }
   w.step(
     `attn = ${heads > 1 ? "concat" : "z"}·Wo`,
-    `(${sh(seq, hd)})·(${sh(hd, emb)}) → ${sh(seq, emb)}`,
+    productShapeText([seq, hd], [hd, emb], [seq, emb]),
     "Back to the embedding width, so it can be added to X. (Wo is needed even with",
     "one head: d_k is not emb.)",
   );
   w.step(
     "norm1 = layer_norm(X + attn)",
-    sh(seq, emb),
+    shapeText(seq, emb),
     "The residual connection keeps the input (and its gradient) flowing; layer_norm",
     "makes each row mean 0 and variance 1: (x − mean) / √(var + 1e-8).",
   );
   w.heading("Sublayer 2: position-wise feed-forward, then add & norm");
   w.step(
     "hidden = relu(norm1·W1)",
-    `(${sh(seq, emb)})·(${sh(emb, ffn)}) → ${sh(seq, ffn)}`,
+    productShapeText([seq, emb], [emb, ffn], [seq, ffn]),
     "The same two-layer network applied to every position on its own.",
   );
-  w.step("ffn = hidden·W2", `(${sh(seq, ffn)})·(${sh(ffn, emb)}) → ${sh(seq, emb)}`);
+  w.step("ffn = hidden·W2", productShapeText([seq, ffn], [ffn, emb], [seq, emb]));
   w.step(
     "output = layer_norm(norm1 + ffn)",
-    sh(seq, emb),
+    shapeText(seq, emb),
     "Note: the residual adds norm1 (this sublayer's input), not X.",
-    `The output has the input's shape, ${sh(seq, emb)}, so layers stack.`,
+    `The output has the input's shape, ${shapeText(seq, emb)}, so layers stack.`,
   );
   w.para(
     "Try it: transformer-lab encode --rng numpy --seed 0   (the cell after np.random.seed(0))",
@@ -198,13 +197,13 @@ function decoder(w: Writer, d: Dims): void {
   w.heading("1. Masked (causal) self-attention, then add & norm");
   w.step(
     "Q, K, V = Y·Wq, Y·Wk, Y·Wv",
-    `(${sh(seq, emb)})·(${sh(emb, hd)}) → ${sh(seq, hd)}`,
+    productShapeText([seq, emb], [emb, hd], [seq, hd]),
     "Y is the target sequence so far (shifted right by one: it starts with a start",
     "token), embedded, with positional encodings.",
   );
   w.step(
     "masked = Q·Kᵀ/√d_k + mask,  mask[i][j] = −∞ if j > i else 0",
-    sh(seq, seq),
+    shapeText(seq, seq),
     "Why: in training the whole target sentence is fed at once and every position is",
     "computed in parallel (teacher forcing). Position i must predict token i+1 from",
     "tokens ≤ i only; without the mask it could simply look at the answer. −∞ before",
@@ -213,42 +212,42 @@ function decoder(w: Writer, d: Dims): void {
   );
   w.step(
     "norm1 = layer_norm(Y + softmax(masked)·V·Wo)",
-    sh(seq, emb),
+    shapeText(seq, emb),
     "The rest is as in the encoder.",
   );
   w.heading("2. Encoder-decoder (cross) attention, then add & norm — new");
   w.step(
     "Q = norm1·cross_Wq",
-    `(${sh(seq, emb)})·(${sh(emb, hd)}) → ${sh(seq, hd)}`,
+    productShapeText([seq, emb], [emb, hd], [seq, hd]),
     "Queries come from the decoder: what does each target position need?",
   );
   w.step(
     "K = memory·cross_Wk,  V = memory·cross_Wv",
-    `(${sh(src, emb)})·(${sh(emb, hd)}) → ${sh(src, hd)}`,
+    productShapeText([src, emb], [emb, hd], [src, hd]),
     "Keys and values come from the encoder's output (the memory), the same memory for",
     "every decoder layer: this is how the source sentence reaches the decoder.",
   );
   w.step(
     "weights = softmax(Q·Kᵀ/√d_k)",
-    sh(seq, src),
+    shapeText(seq, src),
     "One row per target position, one column per source position; not masked: the",
     "whole source is known. (seq and src may differ.)",
   );
   w.step(
     "norm2 = layer_norm(norm1 + weights·V·cross_Wo)",
-    sh(seq, emb),
+    shapeText(seq, emb),
     "Its own weights, its own add & norm.",
   );
   w.heading("3. Feed-forward, then add & norm");
   w.step(
     "output = layer_norm(norm2 + relu(norm2·W1)·W2)",
-    `${sh(seq, emb)}  (hidden ${sh(seq, ffn)})`,
+    `${shapeText(seq, emb)}  (hidden ${shapeText(seq, ffn)})`,
     "As in the encoder. Three sublayers, each followed by add & norm, instead of two.",
   );
   w.heading("4. On top of the decoder stack");
   w.step(
     "logits = output·W_vocab,  p = softmax(logits)",
-    `(${sh(seq, emb)})·(${sh(emb, "vocab")}) → ${sh(seq, "vocab")}`,
+    productShapeText([seq, emb], [emb, "vocab"], [seq, "vocab"]),
     "A final linear layer and a softmax over the vocabulary: row i is the",
     "probability of each word being token i+1. At inference the decoder runs once per",
     "new token, appending its choice to Y (autoregressive generation).",

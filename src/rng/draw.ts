@@ -1,15 +1,15 @@
 import { Matrix } from "../math/matrix.js";
-import type { Dims } from "../model/config.js";
+import type { Dims } from "../model/dims.js";
 import {
   axisSize,
-  type Command,
+  type Computation as Command,
   drawOrder,
   type GlobalKey,
   getSlot,
   type Inputs,
   type LayerKey,
   SHAPES,
-} from "../model/inputs.js";
+} from "../model/input-slots.js";
 import type { Normals } from "./normals.js";
 
 /**

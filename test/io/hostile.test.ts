@@ -3,7 +3,7 @@ import { mkdtempSync, openSync, readFileSync, rmSync, writeFileSync } from "node
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { UserError } from "../../src/io/errors.js";
+import { UserError } from "../../src/errors.js";
 import { parseJson } from "../../src/io/json-text.js";
 import { inputLimit } from "../../src/io/limits.js";
 import { readNpy } from "../../src/io/npy.js";

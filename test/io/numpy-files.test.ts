@@ -1,6 +1,6 @@
 import { readdirSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { UserError } from "../../src/io/errors.js";
+import { UserError } from "../../src/errors.js";
 import { readNpy } from "../../src/io/npy.js";
 import { readNpz } from "../../src/io/npz.js";
 import { toRows } from "../../src/math/matrix.js";

@@ -1,55 +1,32 @@
 import { describe, expect, it } from "vitest";
-import { resolveDims } from "../../src/io/dims.js";
-import type { Command } from "../../src/model/inputs.js";
-import { run } from "../../src/model/run.js";
+import { compute } from "../../src/model/compute.js";
+import { type Computation, resolveDims } from "../../src/model/dims.js";
+import { NO_INPUTS } from "../../src/model/input-slots.js";
 import { type RunConfig, runDocument } from "../../src/render/document.js";
 import { jsonText } from "../../src/render/json.js";
-import { completeInputs } from "../../src/rng/draw.js";
 import { numpyNormals } from "../../src/rng/normals.js";
 import { expectMatrixClose, expectTreeClose, fixture } from "../helpers.js";
 
 const TOL = 1e-9;
 
 /** A run through the library, as `<command> --rng numpy --seed S --json` does it. */
-function document(command: Command, c: Record<string, number | boolean>, quiet = false) {
-  const cross = c.cross !== false;
-  const dims = resolveDims(
-    command,
-    { globals: {}, layers: [] },
-    "",
-    {
-      seq: c.seq as number,
-      emb: c.emb as number,
-      dmodel: c.dmodel as number,
-      heads: c.heads as number,
-      layers: c.layers as number,
-      ffn: c.ffn as number,
-      src: c.src as number,
-    },
-    command === "decode" && cross,
-  );
-  const seed = c.seed as number;
-  const inputs = completeInputs(
-    command,
-    dims,
-    command === "decode" && cross,
-    { globals: {}, layers: [] },
-    numpyNormals(seed),
-  );
-  const trace = run(command, inputs, dims, {
-    keep: !quiet,
-    cross: command === "decode" && cross,
-    causal: c.causal === true,
-  });
-  const config: RunConfig = {
-    command,
-    ...dims,
-    rng: "numpy",
-    seed,
-    cross: command === "decode" ? cross : undefined,
-    causal: command === "attention" ? c.causal === true : undefined,
+function document(computation: Computation, c: Record<string, number | boolean>, quiet = false) {
+  const cross = computation === "decode" && c.cross !== false;
+  const causal = computation === "attention" && c.causal === true;
+  const flags = {
+    seq: c.seq as number,
+    emb: c.emb as number,
+    dmodel: c.dmodel as number,
+    heads: c.heads as number,
+    layers: c.layers as number,
+    ffn: c.ffn as number,
+    src: c.src as number,
   };
-  return JSON.parse(jsonText(runDocument(config, inputs, trace, quiet)));
+  const config = { computation, ...resolveDims({ computation, cross, flags }), cross, causal };
+  const seed = c.seed as number;
+  const run = compute(config, NO_INPUTS, numpyNormals(seed), { keep: !quiet });
+  const runConfig: RunConfig = { ...config, rng: "numpy", seed };
+  return JSON.parse(jsonText(runDocument(runConfig, run, quiet)));
 }
 
 describe("the homework's cell (../shared/reference/homework.py)", () => {
@@ -87,7 +64,7 @@ describe("every intermediate against a numpy implementation of SPEC section 1", 
   ];
   it.each(names)("%s", (name) => {
     const expected = fixture<{
-      command: Command;
+      command: Computation;
       config: Record<string, number | boolean>;
       [k: string]: unknown;
     }>(`spec/${name}.json`);

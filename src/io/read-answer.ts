@@ -1,44 +1,13 @@
+import type { Answer } from "../check/answer.js";
+import { UserError } from "../errors.js";
 import { Matrix } from "../math/matrix.js";
-import type { Dims } from "../model/config.js";
-import { type Command, type Inputs, LAYER_KEYS } from "../model/inputs.js";
-import { UserError } from "./errors.js";
-import { canonicalKey, inputsFromDocument, toMatrix } from "./inputs.js";
+import type { Computation } from "../model/dims.js";
+import { LAYER_KEYS, NO_INPUTS } from "../model/input-slots.js";
+import { shortNames } from "../model/trace/table.js";
 import { describe, isRowList } from "./matrix-value.js";
 import type { Loaded } from "./read.js";
+import { canonicalKey, inputsFromDocument, toMatrix } from "./read-inputs.js";
 import { traceLeaves } from "./trace-paths.js";
-
-/** What an answer file holds: the inputs it used (if any) and the matrices it computed. */
-export interface Answer {
-  file: string;
-  command: Command;
-  inputs: Inputs;
-  /** the answer's computed matrices by trace path (`layers[0].self.heads[0].scores`, `output`) */
-  computed: Map<string, Matrix>;
-  /** dimensions a `--json` document states */
-  stated: Partial<Dims> & { cross?: boolean; causal?: boolean };
-}
-
-/** Intermediates named as in the trace, for the first layer and head, and where they live. */
-const HEAD_KEYS = ["q", "k", "v", "scores", "scaled", "masked", "weights", "z"];
-const MULTI_HEAD_KEYS = ["concat", "attn"];
-const LAYER_TRACE_KEYS = ["residual1", "norm1", "hidden", "ffn", "residual2", "norm2", "residual3"];
-const ATTENTION_KEYS = ["scores", "scaled", "masked", "weights", "z"];
-
-function flatPath(command: Command, key: string): string {
-  if (key === "output") return "output";
-  if (command === "attention") return `steps.${key}`;
-  if (HEAD_KEYS.includes(key)) return `layers[0].self.heads[0].${key}`;
-  if (MULTI_HEAD_KEYS.includes(key)) return `layers[0].self.${key}`;
-  return `layers[0].${key}`;
-}
-
-function intermediateKeys(command: Command): Set<string> {
-  return new Set(
-    command === "attention"
-      ? [...ATTENTION_KEYS, "output"]
-      : [...HEAD_KEYS, ...MULTI_HEAD_KEYS, ...LAYER_TRACE_KEYS, "output"],
-  );
-}
 
 /**
  * Reads an answer: a bare matrix (`.npy`, or a JSON list of rows) is an `output`; an object (JSON
@@ -46,14 +15,14 @@ function intermediateKeys(command: Command): Set<string> {
  * command is `forced` if given, else the document's, else told by its keys (y → decode; x or
  * weights → encode; q, k, v alone → attention), else encode.
  */
-export function readAnswer({ file, value }: Loaded, forced?: Command): Answer {
+export function readAnswer({ file, value }: Loaded, forced?: Computation): Answer {
   const stated: Answer["stated"] = {};
   if (value instanceof Matrix || Array.isArray(value)) {
     const output = toMatrix(value, "output", file, false);
     return {
       file,
-      command: forced ?? "encode",
-      inputs: { globals: {}, layers: [] },
+      computation: forced ?? "encode",
+      inputs: NO_INPUTS,
       computed: new Map([["output", output]]),
       stated,
     };
@@ -67,28 +36,37 @@ export function readAnswer({ file, value }: Loaded, forced?: Command): Answer {
   if ("schema" in doc && "inputs" in doc) return fromTraceDocument(doc, file, forced);
 
   const keys = Object.keys(doc).map(canonicalKey);
-  const command = forced ?? inferCommand(keys);
-  const { inputs, rest } = inputsFromDocument(doc, file, intermediateKeys(command));
+  const computation = forced ?? inferComputation(keys);
+  const paths = shortNames(computation);
+  const { inputs, rest } = inputsFromDocument(doc, file, new Set(paths.keys()));
   const computed = new Map<string, Matrix>();
   for (const [key, v] of Object.entries(rest))
-    computed.set(flatPath(command, key), toMatrix(v, key, file, false));
-  return { file, command, inputs, computed, stated };
+    computed.set(paths.get(key) as string, toMatrix(v, key, file, false));
+  return { file, computation, inputs, computed, stated };
 }
 
-function inferCommand(keys: string[]): Command {
+/** What an object of named matrices computes, by its keys. */
+function inferComputation(keys: string[]): Computation {
   if (keys.includes("y") || keys.includes("memory")) return "decode";
   if (keys.includes("x") || keys.some((k) => (LAYER_KEYS as readonly string[]).includes(k)))
     return "encode";
-  const encoderOnly = [...MULTI_HEAD_KEYS, ...LAYER_TRACE_KEYS];
+  // what only a layer computes, beyond one head's attention: concat, attn, residual1, norm1, …
+  const encoderOnly = [...shortNames("encode")]
+    .filter(([name, path]) => !path.includes(".heads[") && name !== "output")
+    .map(([name]) => name);
   if (["q", "k", "v"].every((k) => keys.includes(k)) && !keys.some((k) => encoderOnly.includes(k)))
     return "attention";
   return "encode";
 }
 
 /** A document written by `transformer-lab <command> --json`, read whole. */
-function fromTraceDocument(doc: Record<string, unknown>, file: string, forced?: Command): Answer {
-  const command = (forced ?? doc.command) as Command;
-  if (!["encode", "decode", "attention"].includes(command)) {
+function fromTraceDocument(
+  doc: Record<string, unknown>,
+  file: string,
+  forced?: Computation,
+): Answer {
+  const computation = (forced ?? doc.command) as Computation;
+  if (!["encode", "decode", "attention"].includes(computation)) {
     throw new UserError(
       `${file}: command ${JSON.stringify(doc.command)} is not encode, decode or attention`,
     );
@@ -104,5 +82,5 @@ function fromTraceDocument(doc: Record<string, unknown>, file: string, forced?: 
   }
   if (typeof config.cross === "boolean") stated.cross = config.cross;
   if (typeof config.causal === "boolean") stated.causal = config.causal;
-  return { file, command, inputs, computed, stated };
+  return { file, computation, inputs, computed, stated };
 }

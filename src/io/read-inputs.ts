@@ -1,3 +1,4 @@
+import { UserError } from "../errors.js";
 import { Matrix } from "../math/matrix.js";
 import {
   GLOBAL_KEYS,
@@ -5,8 +6,8 @@ import {
   type Inputs,
   LAYER_KEYS,
   type LayerKey,
-} from "../model/inputs.js";
-import { UserError } from "./errors.js";
+} from "../model/input-slots.js";
+import { ENCODER_RESULTS } from "../model/trace/table.js";
 import { assertFinite, describe, isRowList, matrixFromJson } from "./matrix-value.js";
 
 /** Names a notebook uses for the same matrices (keys are also read case-insensitively). */
@@ -100,20 +101,7 @@ export function inputsFromDocument(
 }
 
 /** Names of computed matrices: in an input file they mean the file is an answer. */
-const RESULT_KEYS = new Set([
-  "output",
-  "scores",
-  "scaled",
-  "weights",
-  "z",
-  "attn",
-  "concat",
-  "norm1",
-  "residual1",
-  "hidden",
-  "ffn",
-  "residual2",
-]);
+const RESULT_KEYS = new Set(ENCODER_RESULTS);
 
 function layersFrom(v: unknown, file: string): Partial<Record<LayerKey, Matrix>>[] {
   if (!Array.isArray(v) || v.length === 0) {

@@ -1,0 +1,227 @@
+import { count, UserError } from "../errors.js";
+import {
+  type Axis,
+  drawOrder,
+  getSlot,
+  type Inputs,
+  type LayerKey,
+  NO_INPUTS,
+  SHAPES,
+  slotName,
+} from "./input-slots.js";
+
+/** What a run computes: an encoder stack, a decoder stack, or attention alone (Question 1). */
+export type Computation = "encode" | "decode" | "attention";
+
+/** The dimensions of a run. Defaults are the homework's cell: seq 4, emb 8, d_k 3, one head. */
+export interface Dims {
+  /** sequence length: rows of x (encoder) or y (decoder), and of q in `attention` */
+  seq: number;
+  /** embedding length: columns of x, y and memory */
+  emb: number;
+  /** d_k, the width of one attention head (the homework's `model_dimension`) */
+  dmodel: number;
+  /** attention heads; wq, wk, wv are emb × heads·dmodel */
+  heads: number;
+  /** stacked layers, each with its own weights */
+  layers: number;
+  /** inner width of the feed-forward; 4·emb unless given */
+  ffn: number;
+  /** rows of the decoder's memory (the encoder output) and of k, v in `attention`; seq unless given */
+  src: number;
+}
+
+/** Everything the model needs to know about a run, passed down whole (nanoGPT's GPTConfig). */
+export interface ModelConfig extends Dims {
+  computation: Computation;
+  /** decode: cross-attention to the memory (false: decoder-only, GPT-style); false otherwise */
+  cross: boolean;
+  /** attention: hide key j > i from query i; false otherwise (the decoder's mask is always on) */
+  causal: boolean;
+}
+
+/** The homework's cell; what no flag or matrix fixes takes these. ffn is 4·emb and src is seq. */
+export const DEFAULT_DIMS = {
+  seq: 4,
+  emb: 8,
+  dmodel: 3,
+  heads: 1,
+  layers: 1,
+} as const;
+
+/** The largest dimension accepted, whatever the memory: beyond it a typo is far likelier. */
+export const MAX_DIM = 1 << 20;
+
+/** Dimension flags as the user typed them; an absent one was not given. */
+export type DimFlags = Partial<Dims>;
+
+export interface ResolveDims {
+  computation: Computation;
+  /** decode: with cross-attention (so with a memory) */
+  cross: boolean;
+  /** the matrices supplied, whose shapes fix sizes; none by default */
+  supplied?: Inputs;
+  /** where they came from, for messages */
+  file?: string;
+  flags?: DimFlags;
+}
+
+const AXIS_WORD: Record<Axis, string> = {
+  seq: "seq",
+  src: "src",
+  emb: "emb",
+  hd: "heads·dmodel",
+  dmodel: "dmodel",
+  ffn: "ffn",
+};
+
+/**
+ * The run's dimensions from the matrices supplied and the flags given. A size may be fixed by a
+ * matrix or a flag; when two disagree the error names both. What nothing fixes takes its
+ * default (seq 4, emb 8, dmodel 3, heads 1, layers 1, ffn 4·emb, src seq).
+ */
+export function resolveDims({
+  computation,
+  cross,
+  supplied = NO_INPUTS,
+  file = "",
+  flags = {},
+}: ResolveDims): Dims {
+  const layersGiven = supplied.layers.length;
+  if (layersGiven > 0 && flags.layers !== undefined && flags.layers !== layersGiven) {
+    throw new UserError(
+      `--layers ${flags.layers} disagrees with ${file}, which has weights for ${layersGiven} layer${layersGiven > 1 ? "s" : ""}`,
+    );
+  }
+  const layers = flags.layers ?? Math.max(DEFAULT_DIMS.layers, layersGiven);
+  const needed = drawOrder(computation, layers, cross);
+  rejectUnused(
+    computation,
+    supplied,
+    file,
+    needed.map((s) => slotName(s, layers)),
+    cross,
+    layers,
+  );
+
+  const known = new Map<Axis, { size: number; by: string }>();
+  for (const slot of needed) {
+    const m = getSlot(supplied, slot);
+    if (!m) continue;
+    SHAPES[slot.key].forEach((axis, i) => {
+      const size = i === 0 ? m.rows : m.cols;
+      const by = `${slotName(slot, layers)} in ${file} has ${count(size, i === 0 ? "row" : "column")}`;
+      const prev = known.get(axis);
+      if (prev && prev.size !== size) {
+        throw new UserError(`${by}, but ${prev.by}; both are ${AXIS_WORD[axis]}`);
+      }
+      if (!prev) known.set(axis, { size, by });
+    });
+  }
+  if (computation === "decode" && !cross && flags.src !== undefined) {
+    throw new UserError(
+      `--src ${flags.src}: decode --no-cross has no memory, so no src; leave --src out`,
+    );
+  }
+  /** A size from a matrix, a flag, or a default; the error for one too large names which. */
+  const pick = (
+    axis: "seq" | "src" | "emb" | "ffn" | "dmodel",
+    fallback: () => number,
+    derived = "",
+  ): number => {
+    const k = known.get(axis);
+    const flag = flags[axis];
+    if (k && flag !== undefined && flag !== k.size) {
+      throw new UserError(`--${axis} ${flag} disagrees with the input: ${k.by} (${axis})`);
+    }
+    const size = k?.size ?? flag ?? fallback();
+    if (size > MAX_DIM) {
+      throw new UserError(
+        k
+          ? `${k.by}: more than the ${MAX_DIM} transformer-lab takes (${axis})`
+          : flag !== undefined
+            ? `--${axis} ${flag} is too large (at most ${MAX_DIM})`
+            : `${axis} = ${derived} = ${size} is too large (at most ${MAX_DIM}); give --${axis}`,
+      );
+    }
+    return size;
+  };
+  const seq = pick("seq", () => DEFAULT_DIMS.seq);
+  const src = pick("src", () => seq, "seq");
+  const emb = pick("emb", () => DEFAULT_DIMS.emb);
+  const ffn = pick("ffn", () => 4 * emb, "4·emb");
+  for (const name of ["heads", "layers"] as const) {
+    const v = flags[name];
+    if (v !== undefined && v > MAX_DIM)
+      throw new UserError(`--${name} ${v} is too large (at most ${MAX_DIM})`);
+  }
+  const heads = flags.heads ?? DEFAULT_DIMS.heads;
+  let dmodel: number;
+  const hd = known.get("hd");
+  if (hd) {
+    if (hd.size % heads !== 0) {
+      throw new UserError(
+        `--heads ${heads} does not divide the input: ${hd.by}, which must be heads·dmodel`,
+      );
+    }
+    dmodel = hd.size / heads;
+    if (flags.dmodel !== undefined && flags.dmodel !== dmodel) {
+      throw new UserError(
+        `--dmodel ${flags.dmodel} disagrees with the input: ${hd.by} = heads·dmodel = ${heads}·${dmodel}`,
+      );
+    }
+  } else {
+    dmodel = pick("dmodel", () => DEFAULT_DIMS.dmodel);
+  }
+  return { seq, emb, dmodel, heads, layers, ffn, src };
+}
+
+function rejectUnused(
+  computation: Computation,
+  supplied: Inputs,
+  file: string,
+  needed: string[],
+  cross: boolean,
+  layers: number,
+): void {
+  const given = [
+    ...Object.keys(supplied.globals),
+    ...supplied.layers.flatMap((l, layer) =>
+      Object.keys(l).map((k) => slotName({ key: k as LayerKey, layer }, layers)),
+    ),
+  ];
+  for (const name of given) {
+    if (needed.includes(name)) continue;
+    const base = name.replace(/^layers\[\d+\]\./, "");
+    const why =
+      computation === "decode" && !cross && (base === "memory" || base.startsWith("cross_"))
+        ? "decode --no-cross has no cross-attention"
+        : `${computation} does not use it`;
+    throw new UserError(`${name} in ${file} is not used: ${why}`);
+  }
+}
+
+/** Causal attention hides key j > i from query i: it needs as many keys as queries. */
+export function assertCausalSquare(d: Dims): void {
+  if (d.seq !== d.src) {
+    throw new UserError(
+      `--causal needs square attention: ${d.seq} queries but ${d.src} keys (query i may see keys 0…i)`,
+    );
+  }
+}
+
+/**
+ * About how many numbers a run holds at once: the inputs, plus the intermediates of one layer
+ * (one head's attention matrices at a time).
+ */
+export function numbersHeld(c: ModelConfig): number {
+  const hd = c.heads * c.dmodel;
+  if (c.computation === "attention") return (c.seq + 2 * c.src) * c.dmodel + 4 * c.seq * c.src;
+  const inputs =
+    c.seq * c.emb +
+    (c.cross ? c.src * c.emb : 0) +
+    c.layers * (2 * (4 * c.emb * hd) + 2 * c.emb * c.ffn);
+  const perLayer =
+    4 * c.seq * c.src + 4 * (c.seq + c.src) * hd + 8 * c.seq * c.emb + 2 * c.seq * c.ffn;
+  return inputs + perLayer;
+}
