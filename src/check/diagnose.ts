@@ -22,7 +22,7 @@ export function diagnose(
   inputs: Inputs,
   output: Matrix,
   tolerance: Tolerance,
-): Diagnosis[] {
+): { diagnosis: Diagnosis[]; undiagnosed?: string } {
   const { computation, cross, causal } = config;
   const candidates = MISTAKES.filter(
     (m) => m.applies.includes(computation) && (m.fits?.(config) ?? true),
@@ -36,10 +36,18 @@ export function diagnose(
     });
     return compare("output", output, replay.output, tolerance).pass;
   };
+  const cost = replayCost(config);
+  if (candidates.length * cost > REPLAY_BUDGET) {
+    return { diagnosis: [], undiagnosed: tooLarge(candidates.length, cost) };
+  }
   const single = candidates
     .filter((m) => reproduces(m.variant))
     .map(({ id, message, fix }) => ({ id, message, fix }));
-  if (single.length > 0) return single;
+  if (single.length > 0) return { diagnosis: single };
+  const pairCount = (candidates.length * (candidates.length - 1)) / 2;
+  if ((candidates.length + pairCount) * cost > REPLAY_BUDGET) {
+    return { diagnosis: [], undiagnosed: `${tooLarge(pairCount, cost)} (pairs of mistakes)` };
+  }
   const pairs: Diagnosis[] = [];
   for (const [i, a] of candidates.entries()) {
     for (const b of candidates.slice(i + 1)) {
@@ -53,5 +61,28 @@ export function diagnose(
       }
     }
   }
-  return pairs;
+  return { diagnosis: pairs };
+}
+
+/**
+ * The replays' work is bounded: about 3·10⁸ multiply-adds (a few seconds: each also allocates and exponentiates), after which the
+ * mistakes are not tried and the result says so.
+ */
+const REPLAY_BUDGET = 3e8;
+
+/** Multiply-adds of one run of the layer (the products and the softmax's exponentials). */
+function replayCost(c: ModelConfig): number {
+  const hd = c.heads * c.dmodel;
+  if (c.computation === "attention") return 2 * c.seq * c.src * c.dmodel + 10 * c.seq * c.src;
+  const attention = (rows: number, keys: number) =>
+    rows * c.emb * hd * 2 +
+    keys * c.emb * hd * 2 +
+    2 * rows * keys * hd +
+    10 * c.heads * rows * keys;
+  const blocks = attention(c.seq, c.seq) + (c.cross ? attention(c.seq, c.src) : 0);
+  return c.layers * (blocks + 2 * c.seq * c.emb * c.ffn);
+}
+
+function tooLarge(replays: number, cost: number): string {
+  return `${replays} replays of about ${(cost / 1e6).toFixed(0)} million multiply-adds each would exceed the bound of ${REPLAY_BUDGET / 1e8}·10⁸`;
 }

@@ -28,6 +28,8 @@ export interface Grade {
   firstDivergence?: string;
   /** the known mistakes that reproduce the answer's output */
   diagnosis: Diagnosis[];
+  /** why the known mistakes were not all replayed, when they were not */
+  undiagnosed?: string;
 }
 
 /**
@@ -59,6 +61,16 @@ export function grade(answer: Answer, config: ModelConfig, o: GradeOptions): Gra
   const { seq, emb, dmodel, heads, layers, ffn, src } = config;
   const output = answer.computed.get("output") as Matrix;
   const outputOk = compared.at(-1)?.pass === true;
+  const expectedOutput = reference.trace.output;
+  const sameShape = output.rows === expectedOutput.rows && output.cols === expectedOutput.cols;
+  const diagnosed = outputOk
+    ? { diagnosis: [] }
+    : sameShape
+      ? diagnose(config, reference.inputs, output, o.tolerance)
+      : {
+          diagnosis: [],
+          undiagnosed: `the output is ${output.rows}×${output.cols}, not ${expectedOutput.rows}×${expectedOutput.cols}: no known mistake changes the shape`,
+        };
   return {
     file,
     computation,
@@ -66,7 +78,7 @@ export function grade(answer: Answer, config: ModelConfig, o: GradeOptions): Gra
     pass: compared.every((c) => c.pass),
     compared,
     firstDivergence: compared.find((c) => !c.pass)?.name,
-    diagnosis: outputOk ? [] : diagnose(config, reference.inputs, output, o.tolerance),
+    ...diagnosed,
   };
 }
 

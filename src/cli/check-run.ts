@@ -1,7 +1,7 @@
 import { answerConfig } from "../check/answer.js";
 import { grade } from "../check/grade.js";
-import { EXIT, ExitError, errorLine, UserError } from "../errors.js";
-import { readInput } from "../io/read.js";
+import { EXIT, ExitError, errorLine, printable, UserError } from "../errors.js";
+import { readInput, STDIN } from "../io/read.js";
 import { readAnswer } from "../io/read-answer.js";
 import type { Result } from "../render/check.js";
 import * as render from "../render/check.js";
@@ -12,15 +12,20 @@ import { assertFits } from "./memory-guard.js";
 import { dimFlags, paintFor, resolveSeed } from "./options.js";
 import { writeOut } from "./output.js";
 
-/** Grades every answer; a file that cannot be read is a result of its own when there are several. */
+/**
+ * Grades every answer; when there are several, a file that cannot be read or graded — for any
+ * reason, a bug included — is a row of its own and the others are still graded.
+ */
 export async function runCheck(files: string[], o: CheckOptions): Promise<void> {
   const seed = o.seed === undefined ? undefined : resolveSeed(o.rng, o.seed);
   const flags = dimFlags(o);
   const tol = { rtol: o.rtol, atol: o.atol };
   const results: Result[] = [];
-  for (const file of files) {
+  let internal = false;
+  for (const path of files) {
+    const file = path === STDIN ? "<stdin>" : path;
     try {
-      const answer = readAnswer(await readInput(file), o.against);
+      const answer = readAnswer(await readInput(path), o.against);
       const config = answerConfig(answer, { dims: flags, cross: o.cross, causal: o.causal });
       assertFits(config);
       const normals = await makeNormals(o.rng, seed ?? 0);
@@ -29,9 +34,15 @@ export async function runCheck(files: string[], o: CheckOptions): Promise<void> 
         grade: grade(answer, config, { tolerance: tol, seed, normals }),
       });
     } catch (e) {
-      if (!(e instanceof UserError) || files.length === 1) throw e;
-      process.stderr.write(errorLine(e.message));
-      results.push({ file, error: e.message });
+      // One file's failure, whatever it is, is its row; the others are still graded.
+      if (files.length === 1) throw e;
+      const message =
+        e instanceof UserError
+          ? e.message
+          : `internal error (a bug; please report it): ${(e as Error)?.message ?? e}`;
+      if (!(e instanceof UserError)) internal = true;
+      process.stderr.write(errorLine(message));
+      results.push({ file: printable(file), error: printable(message) });
     }
   }
   if (o.json) {
@@ -47,6 +58,6 @@ export async function runCheck(files: string[], o: CheckOptions): Promise<void> 
   }
   const errors = results.some((r) => "error" in r);
   const wrong = results.some((r) => "grade" in r && !r.grade.pass);
-  const code = errors ? EXIT.usage : wrong ? EXIT.wrongAnswer : EXIT.ok;
+  const code = internal ? EXIT.internal : errors ? EXIT.usage : wrong ? EXIT.wrongAnswer : EXIT.ok;
   if (code !== EXIT.ok) throw new ExitError(code);
 }

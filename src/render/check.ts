@@ -73,6 +73,8 @@ export function gradeText(
     out.push(
       "  The output is right although an intermediate is not: check how that intermediate is saved.",
     );
+  } else if (g.undiagnosed) {
+    out.push(`  ${paint.yellow("Known mistakes not tried")}: ${g.undiagnosed}.`);
   } else if (g.diagnosis.length === 0) {
     out.push(
       `  ${paint.yellow("No known mistake reproduces this output.")} Compare the intermediates step by step:`,
@@ -170,6 +172,7 @@ export function checkDocument(
         })),
         first_divergence: g.firstDivergence,
         diagnosis: g.diagnosis,
+        undiagnosed: g.undiagnosed,
       };
     }),
     passed,
