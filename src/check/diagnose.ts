@@ -18,6 +18,8 @@ export interface Found {
   diagnosis: Diagnosis[];
   /** when more than one remains: why the answer cannot tell them apart */
   ambiguity?: string;
+  /** why the known mistakes were not all replayed, when they were not */
+  undiagnosed?: string;
 }
 
 /**
@@ -53,8 +55,21 @@ export function diagnose(
     if (against) contradicted.push(`${id} (its ${displayName(against[0], config)} differs)`);
     return against === undefined;
   };
+  const cost = replayCost(config);
+  if (candidates.length * cost > REPLAY_BUDGET) {
+    return { diagnosis: [], undiagnosed: tooLarge(candidates.length, cost) };
+  }
   // singles first; pairs too, so that a pair giving the same output is listed beside its part
   const singles = candidates.filter((m) => explains(m.id, m.variant));
+  const pairCount = (candidates.length * (candidates.length - 1)) / 2;
+  if ((candidates.length + 2 * pairCount) * cost > REPLAY_BUDGET) {
+    const diagnosis = singles.map(described);
+    return {
+      diagnosis,
+      ambiguity: ambiguity(diagnosis, intermediates.length > 0),
+      undiagnosed: `${tooLarge(pairCount, cost)} (pairs of mistakes)`,
+    };
+  }
   const generic = genericInputs(inputs);
   const same = (a: Partial<Variant>, b: Partial<Variant>) =>
     compare("output", replay(a, generic), replay(b, generic), tolerance).pass;
@@ -139,4 +154,27 @@ export function acceptedVariant(
     if (c.pass) return `${m.id}: ${m.message}`;
   }
   return undefined;
+}
+
+/**
+ * The replays' work is bounded: about 3·10⁸ multiply-adds (a few seconds: each also allocates and exponentiates), after which the
+ * mistakes are not tried and the result says so.
+ */
+const REPLAY_BUDGET = 3e8;
+
+/** Multiply-adds of one run of the layer (the products and the softmax's exponentials). */
+function replayCost(c: ModelConfig): number {
+  const hd = c.heads * c.dmodel;
+  if (c.computation === "attention") return 2 * c.seq * c.src * c.dmodel + 10 * c.seq * c.src;
+  const attention = (rows: number, keys: number) =>
+    rows * c.emb * hd * 2 +
+    keys * c.emb * hd * 2 +
+    2 * rows * keys * hd +
+    10 * c.heads * rows * keys;
+  const blocks = attention(c.seq, c.seq) + (c.cross ? attention(c.seq, c.src) : 0);
+  return c.layers * (blocks + 2 * c.seq * c.emb * c.ffn);
+}
+
+function tooLarge(replays: number, cost: number): string {
+  return `${replays} replays of about ${(cost / 1e6).toFixed(0)} million multiply-adds each would exceed the bound of ${REPLAY_BUDGET / 1e8}·10⁸`;
 }

@@ -42,6 +42,8 @@ export interface Grade {
   diagnosis: Diagnosis[];
   /** when several mistakes remain: why the answer cannot tell them apart */
   ambiguity?: string;
+  /** why the known mistakes were not all replayed, when they were not */
+  undiagnosed?: string;
   /** how the answer was read, and what was left out */
   notes: string[];
   slip?: Slip;
@@ -145,9 +147,17 @@ export function grade(answer: Answer, config: ModelConfig, o: GradeOptions): Gra
       ([p]) => p === "output" || !compared.find((c) => c.name === displayName(p, config))?.equals,
     ),
   );
+  const answered = held.get("output") as Matrix;
+  const expectedOut = reference.trace.output;
+  const sameShape = answered.rows === expectedOut.rows && answered.cols === expectedOut.cols;
   const found = outputOk
     ? { diagnosis: [] }
-    : diagnose(config, reference.inputs, evidence, tolerance);
+    : sameShape
+      ? diagnose(config, reference.inputs, evidence, tolerance)
+      : {
+          diagnosis: [],
+          undiagnosed: `the output is ${answered.rows}×${answered.cols}, not ${expectedOut.rows}×${expectedOut.cols}: no known mistake changes the shape`,
+        };
   const accepted = outputOk
     ? acceptedVariant(
         config,

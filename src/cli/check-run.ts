@@ -2,7 +2,7 @@ import { writeFileSync } from "node:fs";
 import { answerConfig } from "../check/answer.js";
 import type { CodeResult } from "../check/code/result.js";
 import { gradeAnswer, type SeedChoice } from "../check/grade-answer.js";
-import { EXIT, ExitError, errorLine, UserError } from "../errors.js";
+import { EXIT, ExitError, errorLine, printable, UserError } from "../errors.js";
 import { type AnswerFile, answerFiles, readSeedsFile, seedOf } from "../io/answer-files.js";
 import { answerGenerator } from "../io/document-config.js";
 import { readInput } from "../io/read.js";
@@ -67,7 +67,8 @@ export async function runCheck(args: string[], o: CheckOptions): Promise<void> {
   const wrong =
     results.some((r) => "grade" in r && !r.grade.pass) || codeResults.some((r) => !r.pass);
   // an unreadable file among several is a problem of the class, not of the command: exit 1
-  const status = errors || wrong ? EXIT.wrongAnswer : EXIT.ok;
+  const internal = results.some((r) => "error" in r && r.error.startsWith("internal error"));
+  const status = internal ? EXIT.internal : errors || wrong ? EXIT.wrongAnswer : EXIT.ok;
   if (status !== EXIT.ok) throw new ExitError(status);
 }
 
@@ -97,9 +98,14 @@ async function gradeAnswers(
       if ("error" in graded) throw new UserError(graded.error);
       results.push({ file: answer.file, student, grade: graded });
     } catch (e) {
-      if (!(e instanceof UserError) || alone) throw e;
-      process.stderr.write(errorLine(e.message));
-      results.push({ file, student, error: e.message });
+      // One file's failure, whatever it is, is its row; the others are still graded.
+      if (alone) throw e;
+      const message =
+        e instanceof UserError
+          ? e.message
+          : `internal error (a bug; please report it): ${(e as Error)?.message ?? e}`;
+      process.stderr.write(errorLine(message));
+      results.push({ file: printable(file), student, error: printable(message) });
     }
   }
   return results;

@@ -6,7 +6,7 @@ import { checkCommand } from "./check.js";
 import { decodeCommand } from "./decode.js";
 import { encodeCommand } from "./encode.js";
 import { explainCommand } from "./explain.js";
-import { watchStdout } from "./output.js";
+import { outputFailure, watchStdout } from "./output.js";
 
 /** package.json's version, written in by the build (scripts/build.mjs). */
 declare const __VERSION__: string;
@@ -66,6 +66,11 @@ function assertHelpTopic(p: Command, args: string[]): void {
 /** The one place that turns outcomes and errors into an exit code. */
 async function main(argv: string[]): Promise<number> {
   watchStdout();
+  const code = await outcome(argv);
+  return outputFailure() === undefined ? code : EXIT.usage; // already reported, in one line
+}
+
+async function outcome(argv: string[]): Promise<number> {
   try {
     const p = program();
     assertHelpTopic(p, argv.slice(2));
@@ -73,6 +78,7 @@ async function main(argv: string[]): Promise<number> {
     return EXIT.ok;
   } catch (e) {
     if (e instanceof ExitError) return e.code;
+    if (outputFailure() !== undefined) return EXIT.usage;
     if (e instanceof UserError) {
       process.stderr.write(errorLine(e.message));
       return EXIT.usage;

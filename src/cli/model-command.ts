@@ -1,8 +1,12 @@
+import { UserError } from "../errors.js";
 import { type Loaded, readInput, readPipedStdin, stdinRedirected } from "../io/read.js";
 import { runRequest } from "../io/run-request.js";
 import { startParallelMatmul } from "../math/matmul-parallel.js";
 import { compute } from "../model/compute.js";
+import type { ModelConfig } from "../model/dims.js";
 import { type Computation, largestProduct } from "../model/dims.js";
+import { firstNonFinite } from "../model/finite.js";
+import type { Computed } from "../model/trace/lookup.js";
 import { type RunConfig, runDocument } from "../render/document.js";
 import { jsonChunks } from "../render/json.js";
 import { makeNormals } from "../rng/normals.js";
@@ -47,6 +51,7 @@ export async function runModelCommand(computation: Computation, o: ModelOptions)
   const normals = await makeNormals(rng, seed);
   const run = compute(config, supplied, normals, { keep: !quiet, progress: line.progress });
   line.done();
+  assertFinite(config, run, quiet);
   const runConfig: RunConfig = { ...config, rng, seed, input: request.input };
   await writePictures(runConfig, run, o, svgStep);
   if ((o.html || o.svg) && !o.json) return; // the pictures are the result
@@ -58,6 +63,15 @@ export async function runModelCommand(computation: Computation, o: ModelOptions)
   const paint = await paintFor(o.color, o);
   const format = { precision: o.precision, full: o.full === true, paint, width: outputWidth(o) };
   await emit(prettyChunks(runConfig, run, { ...format, quiet }), o, { pretty: true });
+}
+
+/** Finite inputs can still overflow float64 on the way: that is an error naming the step. */
+function assertFinite(config: ModelConfig, run: Computed, quiet: boolean): void {
+  const o = firstNonFinite(config, run);
+  if (!o) return;
+  throw new UserError(
+    `${o.step}${o.formula ? ` = ${o.formula}` : ""} is not finite (row ${o.row}, column ${o.col} is ${o.value}): the inputs are too large for float64${quiet ? "; run without --quiet to see the first step that overflowed" : ""}`,
+  );
 }
 
 function* withNewline(chunks: Iterable<string>): Generator<string> {

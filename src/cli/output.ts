@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { rename, rm, writeFile } from "node:fs/promises";
-import { UserError } from "../errors.js";
+import { EXIT, errorLine, UserError } from "../errors.js";
 
 /** Where a command's text goes: `-o FILE`, a pager, or stdout. */
 export interface OutputOptions {
@@ -78,11 +78,14 @@ export async function writeOut(chunks: Iterable<string>): Promise<void> {
 class Sink {
   closed = false;
 
-  constructor(private readonly out: NodeJS.WritableStream) {
+  constructor(
+    private readonly out: NodeJS.WritableStream,
+    onFailure?: (e: NodeJS.ErrnoException) => void,
+  ) {
     out.on("error", (e: NodeJS.ErrnoException) => {
-      if (e.code !== "EPIPE") throw e;
       this.closed = true;
       out.emit("drain");
+      if (e.code !== "EPIPE") onFailure?.(e);
     });
   }
 
@@ -110,7 +113,31 @@ class Sink {
 
 let stdoutSink: Sink;
 
-/** Set up once: when the reader goes away (`| head`), the rest is dropped and the run ends quietly. */
+/**
+ * Set when stdout failed otherwise (`> /dev/full`: ENOSPC, EIO, …): that is an error, reported
+ * once in one line, and the run exits with 2 whenever the failure is found — during the run or
+ * after it (commander writes --help and --version itself, and the error arrives later).
+ */
+let writeError: string | undefined;
+
+export function outputFailure(): string | undefined {
+  return writeError;
+}
+
+/**
+ * Set up once: when the reader goes away (`| head`), the rest is dropped and the run ends
+ * quietly; any other write error is one line and exit 2.
+ */
 export function watchStdout(): void {
-  stdoutSink = new Sink(process.stdout);
+  stdoutSink = new Sink(process.stdout, (e) => {
+    if (writeError !== undefined) return;
+    writeError = `cannot write the output: ${why(e)}`;
+    process.stderr.write(errorLine(writeError));
+    process.exitCode = EXIT.usage;
+  });
+}
+
+function why(e: NodeJS.ErrnoException): string {
+  const text = e.code === "ENOSPC" ? "no space left on device" : e.message.split(",")[0];
+  return e.code ? `${text} (${e.code})` : text;
 }

@@ -94,6 +94,8 @@ export function gradeText(g: Grade, paint: ChalkInstance): string {
     out.push(
       "  The output is right although an intermediate is not: check how that intermediate is saved.",
     );
+  } else if (g.undiagnosed) {
+    out.push(`  ${paint.yellow("Known mistakes not tried")}: ${g.undiagnosed}.`);
   } else if (g.diagnosis.length === 0) {
     out.push(
       `  ${paint.yellow("No known mistake reproduces this output.")} Compare the intermediates step by step:`,
@@ -336,6 +338,7 @@ export function checkDocument(
         })),
         first_divergence: g.firstDivergence,
         diagnosis: g.diagnosis,
+        undiagnosed: g.undiagnosed,
       };
     }),
     students: byStudent(results).map((group) => ({
