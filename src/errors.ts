@@ -25,7 +25,27 @@ export function count(n: number, noun: string): string {
   return `${n} ${noun}${n === 1 ? "" : "s"}`;
 }
 
-/** How an error reaches the user: one line on stderr. */
+/**
+ * How an error reaches the user: one line on stderr. Whatever a message quotes from a file (a
+ * key, a member name, a path) has its control characters escaped here, once for every message,
+ * so that a name cannot clear the screen or forge a second line.
+ */
 export function errorLine(message: string): string {
-  return `transformer-lab: error: ${message}\n`;
+  return `transformer-lab: error: ${printable(message)}\n`;
 }
+
+/**
+ * Text with control characters (C0, DEL, C1) and the Unicode line and bidi-override characters
+ * written as escapes (`\x1b`, `\u202e`).
+ */
+export function printable(text: string): string {
+  return text.replace(UNPRINTABLE, (c) => {
+    const code = c.charCodeAt(0);
+    return code < 0x100
+      ? `\\x${code.toString(16).padStart(2, "0")}`
+      : `\\u${code.toString(16).padStart(4, "0")}`;
+  });
+}
+
+// biome-ignore lint/suspicious/noControlCharactersInRegex: these are the characters it escapes
+const UNPRINTABLE = /[\u0000-\u001f\u007f-\u009f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;

@@ -23,6 +23,14 @@ export interface Answer {
     rng?: "numpy" | "seedrandom";
     seed?: number | string;
   };
+  /** how its keys were read: aliases taken, keys left out */
+  notes: string[];
+  /** the seed the answer says it used (a `seed` entry) */
+  seed?: number;
+  /** saved as float32 (or float16): compared at that precision */
+  single: boolean;
+  /** a bare .npy's shape as saved, when it was not 2-D: [] (0-d), [1, 4, 8] */
+  savedShape?: number[];
 }
 
 export interface AnswerFlags {
@@ -45,8 +53,11 @@ export function answerConfig(answer: Answer, flags: AnswerFlags): ModelConfig {
   const causal = computation === "attention" && (answer.stated.causal ?? flags.causal) === true;
 
   const dims: DimFlags = { ...answer.stated, ...flags.dims };
-  if (!hasInputs(answer.inputs)) {
-    // A bare output: its shape tells seq and emb (dmodel for attention) unless flags do.
+  const flagged = Object.values(flags.dims).some((v) => v !== undefined);
+  if (!hasInputs(answer.inputs) && flagged) {
+    // A bare output with dimension flags: its shape tells the rest of seq and emb (dmodel for
+    // attention). Without flags it is graded at the homework's 4×8×3, and a shape that is not
+    // that is a slip to name (check/slips.ts), not another layer to redraw.
     dims.seq ??= output.rows;
     if (computation === "attention") dims.dmodel ??= output.cols;
     else dims.emb ??= output.cols;

@@ -8,6 +8,15 @@ export interface Tolerance {
 
 export const DEFAULT_TOLERANCE: Tolerance = { rtol: 1e-5, atol: 1e-8 };
 
+/**
+ * The tolerance for an answer saved in float32: float32 keeps 24 bits (about 6e-8 relative per
+ * rounding) and a layer rounds a few dozen times, so differences of 1e-7…1e-6 are rounding, not
+ * mistakes; every catalogued mistake changes the output by far more than this.
+ */
+export function singlePrecision(t: Tolerance): Tolerance {
+  return { rtol: Math.max(t.rtol, 1e-4), atol: Math.max(t.atol, 1e-5) };
+}
+
 /** One matrix of an answer against the reference, reported as np.testing.assert_allclose does. */
 export interface Comparison {
   /** where in the trace: `scores`, `layers[1].norm1`, `output`, … */
@@ -21,6 +30,8 @@ export interface Comparison {
   maxRel: number;
   /** the first element out of tolerance, in row-major order */
   first?: { index: [number, number]; actual: number; expected: number };
+  /** when it does not match its step but matches another: that step's name */
+  equals?: string;
 }
 
 /**

@@ -11,6 +11,8 @@ export interface Mistake {
   fits?: (d: Dims) => boolean;
   message: string;
   fix: string;
+  /** within tolerance of the right answer: said in a note on a correct answer, never a failure */
+  accepted?: boolean;
 }
 
 const ATTENTION: readonly Computation[] = ["encode", "attention"];
@@ -48,6 +50,45 @@ export const MISTAKES: readonly Mistake[] = [
     message:
       "the scores are divided by √emb (the embedding length) instead of √d_k (the width of a key)",
     fix: "d_k = key.shape[-1] (model_dimension), not x.shape[-1]",
+  },
+  {
+    id: "times-sqrt-dk",
+    variant: { scale: "times-sqrt-dk" },
+    applies: ATTENTION,
+    message: "the scores are multiplied by √d_k instead of divided by it",
+    fix: "scores = matmul(query, key.T) / np.sqrt(d_k)",
+  },
+  {
+    id: "scale-after-softmax",
+    variant: { scale: "after-softmax" },
+    applies: ATTENTION,
+    message:
+      "the division by √d_k comes after the softmax (the weights are scaled, not the scores)",
+    fix: "weights = softmax(matmul(query, key.T) / np.sqrt(d_k), axis=-1)",
+  },
+  {
+    id: "causal-in-encoder",
+    variant: { causal: true },
+    applies: LAYER,
+    message:
+      "the causal mask is applied in the encoder: only the decoder's self-attention hides later positions",
+    fix: "no mask in the encoder: weights = softmax(scores, axis=-1)",
+  },
+  {
+    id: "wq-for-keys",
+    variant: { wqForKeys: true },
+    applies: LAYER,
+    message: "the keys are computed with Wq (K = x·Wq): Wk is never used",
+    fix: "K = matmul(x, Wk)",
+  },
+  {
+    id: "softmax-no-keepdims",
+    variant: { softmax: "no-keepdims" },
+    applies: ATTENTION,
+    fits: (d) => d.seq === d.src,
+    message:
+      "a softmax by hand without keepdims: np.exp(x) / np.exp(x).sum(axis=-1) divides entry (i, j) by row j's sum",
+    fix: "np.exp(x) / np.exp(x).sum(axis=-1, keepdims=True), or scipy.special.softmax(x, axis=-1)",
   },
   {
     id: "softmax-all",
@@ -93,6 +134,37 @@ export const MISTAKES: readonly Mistake[] = [
     applies: LAYER,
     message: "the feed-forward sublayer is missing",
     fix: "after the first add & norm: x = layer_norm(x + feed_forward(x))",
+  },
+  {
+    id: "ddof1",
+    variant: { layerNorm: "ddof1" },
+    applies: LAYER,
+    message:
+      "layer_norm uses the sample variance (ddof=1); the homework's is np.var's default, ddof=0",
+    fix: "np.var(x, axis=-1, keepdims=True) — no ddof",
+  },
+  {
+    id: "eps-outside-sqrt",
+    variant: { layerNorm: "eps-outside" },
+    applies: LAYER,
+    accepted: true,
+    message:
+      "layer_norm adds eps to the standard deviation, not under the root: accepted, it differs by ~1e-9",
+    fix: "np.sqrt(np.var(x, axis=-1, keepdims=True) + 1e-8)",
+  },
+  {
+    id: "no-relu",
+    variant: { relu: "none" },
+    applies: LAYER,
+    message: "the feed-forward has no ReLU between W1 and W2",
+    fix: "np.maximum(0, matmul(x, W1)) before W2",
+  },
+  {
+    id: "relu-after-w2",
+    variant: { relu: "after" },
+    applies: LAYER,
+    message: "the ReLU comes after W2 instead of between W1 and W2",
+    fix: "matmul(np.maximum(0, matmul(x, W1)), W2)",
   },
   {
     id: "pre-norm",

@@ -1,30 +1,35 @@
 import { writeFileSync } from "node:fs";
 import { answerConfig } from "../check/answer.js";
 import type { CodeResult } from "../check/code/result.js";
-import { grade } from "../check/grade.js";
-import { EXIT, ExitError, errorLine, UserError } from "../errors.js";
+import { gradeAnswer, type SeedChoice } from "../check/grade-answer.js";
+import { EXIT, ExitError, errorLine, printable, UserError } from "../errors.js";
+import { type AnswerFile, answerFiles, readSeedsFile, seedOf } from "../io/answer-files.js";
 import { answerGenerator } from "../io/document-config.js";
 import { readInput } from "../io/read.js";
 import { readAnswer } from "../io/read-answer.js";
-import { splitSubmissions } from "../io/submissions.js";
+import { codeKind, splitSubmissions } from "../io/submissions.js";
 import type { Result } from "../render/check.js";
 import * as render from "../render/check.js";
 import { jsonText } from "../render/json.js";
-import { makeNormals } from "../rng/normals.js";
+import { makeNormals, type RngName } from "../rng/normals.js";
+import { NumpyStream } from "../rng/numpy-stream.js";
 import { chooseSeed } from "../rng/seed.js";
 import type { CheckOptions } from "./check.js";
 import { gradeCode } from "./check-code.js";
+import { paintFor } from "./color.js";
 import { writeCheckPage } from "./html-output.js";
 import { assertFits } from "./memory-guard.js";
-import { dimFlags, paintFor } from "./options.js";
-import { writeOut } from "./output.js";
+import { dimFlags } from "./options.js";
+import { emit, outputWidth } from "./output.js";
 
 /**
  * Grades answer files against the reference and runs notebooks and scripts; a file that cannot
  * be read is a result of its own when there are several.
  */
 export async function runCheck(args: string[], o: CheckOptions): Promise<void> {
-  const { code, answers } = splitSubmissions(args);
+  const { code } = splitSubmissions(args);
+  // answer files given, and those in folders given (a subfolder is one student's)
+  const answers = answerFiles(args.filter((a) => !codeKind(a)));
   if (code.length === 0 && answers.length === 0) {
     throw new UserError(`no notebook (.ipynb), script (.py) or answer file in ${args.join(", ")}`);
   }
@@ -32,7 +37,8 @@ export async function runCheck(args: string[], o: CheckOptions): Promise<void> {
   const seed = given?.seed;
   const rng = given?.rng ?? o.rng ?? "numpy";
   const tol = { rtol: o.rtol, atol: o.atol };
-  const results = await gradeAnswers(answers, o, seed, answers.length + code.length === 1);
+  const alone = answers.length + code.length === 1 && answers[0]?.path === args[0];
+  const results = await gradeAnswers(answers, o, seed, alone);
   const graded = code.length > 0 ? await gradeCode(code, o) : undefined;
   const codeResults = graded?.results ?? [];
   if (o.csv && code.length > 0) {
@@ -49,9 +55,9 @@ export async function runCheck(args: string[], o: CheckOptions): Promise<void> {
       doc.failed = (doc.failed as number) + codeResults.length - passed;
       doc.python = graded.versions ?? null;
     }
-    await writeOut([`${jsonText(doc)}\n`]);
+    await emit([`${jsonText(doc)}\n`], o, { pretty: false });
   } else {
-    await writeOut([await textReport(results, codeResults, o, tol)]);
+    await emit([await textReport(results, codeResults, o)], o, { pretty: true });
   }
   if (o.html) {
     const config = { rtol: tol.rtol, atol: tol.atol, rng, seed: seed ?? null };
@@ -60,20 +66,24 @@ export async function runCheck(args: string[], o: CheckOptions): Promise<void> {
   const errors = results.some((r) => "error" in r);
   const wrong =
     results.some((r) => "grade" in r && !r.grade.pass) || codeResults.some((r) => !r.pass);
-  const status = errors ? EXIT.usage : wrong ? EXIT.wrongAnswer : EXIT.ok;
+  // an unreadable file among several is a problem of the class, not of the command: exit 1
+  const internal = results.some((r) => "error" in r && r.error.startsWith("internal error"));
+  const status = internal ? EXIT.internal : errors || wrong ? EXIT.wrongAnswer : EXIT.ok;
   if (status !== EXIT.ok) throw new ExitError(status);
 }
 
+/** Each answer at its own seed (its entry, --seeds, --seed), searched for when it has none. */
 async function gradeAnswers(
-  files: string[],
+  files: AnswerFile[],
   o: CheckOptions,
   seed: number | string | undefined,
   alone: boolean,
 ): Promise<Result[]> {
   const flags = dimFlags(o);
   const tolerance = { rtol: o.rtol, atol: o.atol };
+  const seeds = o.seeds ? readSeedsFile(o.seeds) : new Map<string, number>();
   const results: Result[] = [];
-  for (const file of files) {
+  for (const { path: file, student } of files) {
     try {
       const answer = readAnswer(await readInput(file), o.against);
       const config = answerConfig(answer, { dims: flags, cross: o.cross, causal: o.causal });
@@ -82,30 +92,48 @@ async function gradeAnswers(
       const generator = answerGenerator({ rng: o.rng, seed }, answer.stated, file);
       const drawn =
         generator.seed === undefined ? generator : chooseSeed(generator.rng, generator.seed);
-      const normals = await makeNormals(drawn.rng, drawn.seed ?? 0);
-      results.push({
-        file: answer.file,
-        grade: grade(answer, config, { tolerance, seed: drawn.seed, normals }),
-      });
+      const tools = drawn.rng === "numpy" ? { stream: (s: number) => new NumpyStream(s) } : {};
+      const choice = await seedChoice(answer.seed, seedOf(seeds, file), drawn.seed, drawn.rng);
+      const graded = gradeAnswer(answer, config, choice, tolerance, tools);
+      if ("error" in graded) throw new UserError(graded.error);
+      results.push({ file: answer.file, student, grade: graded });
     } catch (e) {
-      if (!(e instanceof UserError) || alone) throw e;
-      process.stderr.write(errorLine(e.message));
-      results.push({ file, error: e.message });
+      // One file's failure, whatever it is, is its row; the others are still graded.
+      if (alone) throw e;
+      const message =
+        e instanceof UserError
+          ? e.message
+          : `internal error (a bug; please report it): ${(e as Error)?.message ?? e}`;
+      process.stderr.write(errorLine(message));
+      results.push({ file: printable(file), student, error: printable(message) });
     }
   }
   return results;
 }
 
-async function textReport(
-  results: Result[],
-  code: CodeResult[],
-  o: CheckOptions,
-  tol: { rtol: number; atol: number },
-): Promise<string> {
-  const paint = await paintFor(o.color);
+/** The seed of one answer: its own entry, else the seeds file's, else --seed. */
+async function seedChoice(
+  own: number | undefined,
+  listed: number | undefined,
+  flag: number | string | undefined,
+  rng: RngName,
+): Promise<SeedChoice> {
+  const [seed, from] =
+    own !== undefined
+      ? [own, "the answer's seed entry" as const]
+      : listed !== undefined
+        ? [listed, "the seeds file" as const]
+        : flag !== undefined
+          ? [flag, "--seed" as const]
+          : [undefined, undefined];
+  return { seed, from, normals: await makeNormals(rng, seed ?? 0) };
+}
+
+async function textReport(results: Result[], code: CodeResult[], o: CheckOptions): Promise<string> {
+  const paint = await paintFor(o.color, o);
   const parts: string[] = [];
   if (code.length > 0) {
-    const width = (process.stdout.isTTY && process.stdout.columns) || 100;
+    const width = outputWidth(o) || 100;
     if (code.length === 1 && results.length === 0) {
       const { codeReport } = await import("../render/code-report.js");
       parts.push(codeReport(code[0], paint, width));
@@ -117,8 +145,8 @@ async function textReport(
   if (results.length > 0) {
     parts.push(
       results.length === 1 && "grade" in results[0] && code.length === 0
-        ? render.gradeText(results[0].grade, tol, paint)
-        : await render.batchText(results, paint),
+        ? render.gradeText(results[0].grade, paint)
+        : await render.batchText(results, paint, outputWidth(o)),
     );
   }
   return parts.join("\n");

@@ -4,7 +4,12 @@ import { DEFAULT_TOLERANCE } from "../check/compare.js";
 import type { Computation } from "../model/dims.js";
 import { RNG_NAMES } from "../rng/normals.js";
 import { runCheck } from "./check-run.js";
-import { addDimensionOptions, type CommonOptions, positiveInt } from "./options.js";
+import {
+  addDimensionOptions,
+  addOutputOptions,
+  type CommonOptions,
+  positiveInt,
+} from "./options.js";
 
 export interface CheckOptions extends CommonOptions {
   /** also write the report as a page */
@@ -14,6 +19,7 @@ export interface CheckOptions extends CommonOptions {
   against?: Computation;
   cross: boolean;
   causal?: boolean;
+  seeds?: string;
   /** notebooks and scripts: the Python, the limits of each run, how many at once, the gradebook */
   python: string;
   timeout: number;
@@ -46,20 +52,27 @@ export function checkCommand(): Command {
       "grade homework answers: compare with the reference, name the first wrong step and the likely mistake",
     )
     .description(
-      "Compares each answer with the reference computation, as np.allclose does:\n" +
-        "|answer − reference| ≤ atol + rtol·|reference|. An answer is a JSON object or .npz with\n" +
-        "the inputs it used, its output and any intermediates (q, scores, weights, norm1, …), or\n" +
-        "a bare matrix (.npy, or a JSON list of rows): an output whose inputs come from --seed.\n" +
-        "With --seed, the generator runs through the notebook's whole draw sequence, so matrices the\n" +
-        "answer lacks (the feed-forward's W1, W2) are the ones the notebook drew.",
+      "Compares each answer with the reference computation, as np.allclose does: " +
+        "|answer − reference| ≤ atol + rtol·|reference|. An answer is a JSON object or .npz with " +
+        "the inputs it used, its output and any intermediates (q, scores, weights, norm1, …), or " +
+        "a bare matrix (.npy, or a JSON list of rows): an output whose inputs come from --seed. " +
+        "With --seed, the generator runs through the notebook's whole draw sequence, so matrices " +
+        "the answer lacks (the feed-forward's W1, W2) are the ones the notebook drew.",
     )
     .argument(
       "<answers...>",
-      "answer files (.json, .npy, .npz; - for stdin), notebooks (.ipynb), scripts (.py), or folders of them",
+      "answer files (.json, .npy, .npz; - for stdin), notebooks (.ipynb), scripts (.py), or folders of them (a subfolder of answer files is one student's)",
     );
   addDimensionOptions(cmd, ["src", "emb", "heads", "layers", "ffn"]);
-  return cmd
-    .option("--seed <s>", "the seed the notebook used, for inputs the answer does not hold")
+  cmd
+    .option(
+      "--seed <s>",
+      "the seed the notebook used, for inputs the answer does not hold (default for every answer)",
+    )
+    .option(
+      "--seeds <file>",
+      "a CSV of file,seed: each student's seed (an answer's own `seed` entry comes first)",
+    )
     .addOption(
       new Option(
         "--rng <name>",
@@ -72,18 +85,8 @@ export function checkCommand(): Command {
         "what the answers compute (default: told by their keys, else encode)",
       ).choices(["encode", "decode", "attention"]),
     )
-    .option(
-      "--rtol <x>",
-      "relative tolerance (default: 1e-5)",
-      tolerance("--rtol"),
-      DEFAULT_TOLERANCE.rtol,
-    )
-    .option(
-      "--atol <x>",
-      "absolute tolerance (default: 1e-8)",
-      tolerance("--atol"),
-      DEFAULT_TOLERANCE.atol,
-    )
+    .option("--rtol <x>", "relative tolerance", tolerance("--rtol"), DEFAULT_TOLERANCE.rtol)
+    .option("--atol <x>", "absolute tolerance", tolerance("--atol"), DEFAULT_TOLERANCE.atol)
     .option("--no-cross", "decode answers without cross-attention")
     .option("--causal", "attention answers with the causal mask")
     .option("--python <path>", "the Python that runs notebooks and scripts", "python3")
@@ -100,29 +103,41 @@ export function checkCommand(): Command {
     .option(
       "--html <file>",
       "also write the report as a page: the class at a glance, each wrong matrix",
-    )
-    .option("--no-color", "no colour (also: NO_COLOR=1)")
+    );
+  addOutputOptions(cmd, { pager: true });
+  return cmd
     .addHelpText(
       "after",
       `
-Notebooks (.ipynb) and scripts (.py) are run in Python (python3, or --python) through a
-harness, each in its own process with --timeout, --memory, a fresh temporary directory and no
-stdin: Q1's self_attention and Q2's encoder_layer are graded on several cases, Q3's text is
-shown with the points a complete answer makes. It is not a sandbox: run only code you would
-run yourself.
+Notebooks (.ipynb) and scripts (.py) are run in Python (python3, or --python)
+through a harness, each in its own process with --timeout, --memory, a fresh
+temporary directory and no stdin: Q1's self_attention and Q2's encoder_layer
+are graded on several cases, Q3's text is shown with the points a complete
+answer makes. It is not a sandbox: run only code you would run yourself.
 
-Exit status: 0 all correct, 1 some answer or submission wrong or not runnable, 2 a file could
-not be read or used, or no Python to run code.
+Exit status: 0 all correct; 1 some answer or submission wrong or not runnable,
+or (among several) a file that could not be read or used; 2 the command could
+not run (a bad flag, the one file given is unreadable, or no Python for code).
 
 Examples:
-  $ transformer-lab check --seed 0 output.npy               np.save("output.npy", output) after np.random.seed(0)
-  $ transformer-lab check answer.npz                        np.savez("answer.npz", x=…, wq=…, w1=…, scores=…, output=…)
-  $ transformer-lab check --seed 0 answers/                 a folder at once: a table and a count
-  $ transformer-lab check --seed 0 --json answers/ | jq .failed
-  $ transformer-lab check --against attention qkv.json      {"q": …, "k": …, "v": …, "output": …}
+  # np.save("output.npy", output) after np.random.seed(0)
+  $ transformer-lab check --seed 0 output.npy
+  # np.savez("answer.npz", x=…, wq=…, w1=…, scores=…, output=…)
+  $ transformer-lab check --seed 0 answer.npz
+  # a folder at once: a table and a count
+  $ transformer-lab check --seed 0 answers/
+  # each student's seed (lines: ana.npy,42)
+  $ transformer-lab check --seeds seeds.csv answers/
+  # no seed: searched (0–9999, the usual ones, draw-order slips)
+  $ transformer-lab check output.npy
+  $ transformer-lab check --seed 0 --json answers/* | jq .failed
+  # {"q": …, "k": …, "v": …, "output": …}
+  $ transformer-lab check --against attention qkv.json
   $ transformer-lab check --seed 0 --html report.html answers/*
-  $ transformer-lab check lista8.ipynb                      a notebook: Q1, Q2 and Q3, step by step
-  $ transformer-lab check --csv grades.csv turma/           a folder of notebooks: a table and a gradebook
+  # a notebook: Q1, Q2 and Q3, step by step
+  $ transformer-lab check lista8.ipynb
+  # a folder of notebooks: a table and a gradebook
+  $ transformer-lab check --csv grades.csv turma/
   $ transformer-lab check --timeout 10 --jobs 4 turma/*.ipynb`,
     )
     .action(async (files: string[], o: CheckOptions) => {

@@ -1,4 +1,4 @@
-import { Command, CommanderError } from "commander";
+import { Command, CommanderError, Option } from "commander";
 import { EXIT, ExitError, errorLine, UserError } from "../errors.js";
 import { enableParallelMatmul } from "../math/matmul-parallel.js";
 import { attentionCommand } from "./attention.js";
@@ -6,7 +6,7 @@ import { checkCommand } from "./check.js";
 import { decodeCommand } from "./decode.js";
 import { encodeCommand } from "./encode.js";
 import { explainCommand } from "./explain.js";
-import { watchStdout } from "./output.js";
+import { outputFailure, watchStdout } from "./output.js";
 
 /** package.json's version, written in by the build (scripts/build.mjs). */
 declare const __VERSION__: string;
@@ -19,10 +19,15 @@ function outputError(message: string, write: (s: string) => void): void {
 function program(): Command {
   const p = new Command("transformer-lab")
     .description(
-      "Compute, show and check a Transformer layer by hand: every intermediate matrix with its\n" +
+      "Compute, show and check a Transformer layer by hand: every intermediate matrix with its " +
         "formula and shape, reproducible numpy seeds, and grading of homework answers.",
     )
-    .version(__VERSION__)
+    .version(__VERSION__, "-v, --version", "print the version")
+    .addOption(new Option("-V").hideHelp()) // the other spelling people try
+    .on("option:V", () => {
+      process.stdout.write(`${__VERSION__}\n`);
+      throw new CommanderError(0, "commander.version", __VERSION__);
+    })
     .exitOverride()
     .configureOutput({ outputError })
     .showSuggestionAfterError();
@@ -36,24 +41,44 @@ function program(): Command {
     "after",
     `
 Examples:
-  $ transformer-lab encode --seq 4 --emb 8 --dmodel 3       the homework's encoder layer, step by step
-  $ transformer-lab encode --seed 0 --json                  the notebook's cell after np.random.seed(0)
-  $ transformer-lab decode --no-cross                       a GPT-style block with the causal mask
-  $ transformer-lab attention --causal                      Question 1, masked
+  # the homework's encoder layer, step by step
+  $ transformer-lab encode --seq 4 --emb 8 --dmodel 3
+  # the notebook's cell after np.random.seed(0)
+  $ transformer-lab encode --rng numpy --seed 0 --json
+  # a GPT-style block with the causal mask
+  $ transformer-lab decode --no-cross
+  # Question 1, masked
+  $ transformer-lab attention --causal
 
 Run 'transformer-lab <command> --help' for a command's options and examples.`,
   );
   return p;
 }
 
+/** `help nonexist` is a mistake, not a request for the whole help. */
+function assertHelpTopic(p: Command, args: string[]): void {
+  const [first, topic] = args;
+  if (first !== "help" || topic === undefined || p.commands.some((c) => c.name() === topic)) return;
+  const names = p.commands.map((c) => c.name()).filter((n) => n !== "help");
+  throw new UserError(`help: unknown command '${topic}' (commands: ${names.join(", ")})`);
+}
+
 /** The one place that turns outcomes and errors into an exit code. */
 async function main(argv: string[]): Promise<number> {
   watchStdout();
+  const code = await outcome(argv);
+  return outputFailure() === undefined ? code : EXIT.usage; // already reported, in one line
+}
+
+async function outcome(argv: string[]): Promise<number> {
   try {
-    await program().parseAsync(argv);
+    const p = program();
+    assertHelpTopic(p, argv.slice(2));
+    await p.parseAsync(argv);
     return EXIT.ok;
   } catch (e) {
     if (e instanceof ExitError) return e.code;
+    if (outputFailure() !== undefined) return EXIT.usage;
     if (e instanceof UserError) {
       process.stderr.write(errorLine(e.message));
       return EXIT.usage;

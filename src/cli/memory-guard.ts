@@ -1,8 +1,5 @@
 import { UserError } from "../errors.js";
-import { type ModelConfig, numbersHeld } from "../model/dims.js";
-
-/** The largest dimension accepted, whatever the memory: beyond it a typo is far likelier. */
-export const MAX_DIM = 1 << 20;
+import { MAX_DIM, type ModelConfig, numbersHeld } from "../model/dims.js";
 
 /**
  * Refuses, before anything is allocated, dimensions whose matrices would not fit in half this

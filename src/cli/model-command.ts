@@ -3,16 +3,21 @@ import { type Loaded, readInput, readPipedStdin, stdinRedirected } from "../io/r
 import { runRequest } from "../io/run-request.js";
 import { startParallelMatmul } from "../math/matmul-parallel.js";
 import { compute } from "../model/compute.js";
+import type { ModelConfig } from "../model/dims.js";
 import { type Computation, largestProduct } from "../model/dims.js";
+import { firstNonFinite } from "../model/finite.js";
+import type { Computed } from "../model/trace/lookup.js";
 import { whyTree } from "../model/trace/provenance.js";
 import { TraceTable } from "../model/trace/table.js";
 import { configDoc, type RunConfig, runDocument, SCHEMA } from "../render/document.js";
 import { jsonChunks } from "../render/json.js";
 import { makeNormals } from "../rng/normals.js";
+import { paintFor } from "./color.js";
 import { type PictureOptions, pictureStep, writePictures } from "./html-output.js";
 import { assertFits } from "./memory-guard.js";
-import { type CommonOptions, dimFlags, paintFor } from "./options.js";
-import { writeOut } from "./output.js";
+import { type CommonOptions, dimFlags } from "./options.js";
+import { emit, outputWidth } from "./output.js";
+import { progressLine } from "./progress.js";
 import { type WhyOptions, whyEntry } from "./why.js";
 
 export interface ModelOptions extends CommonOptions, PictureOptions, WhyOptions {
@@ -50,29 +55,43 @@ export async function runModelCommand(computation: Computation, o: ModelOptions)
       `transformer-lab: seed ${seed} (picked; --seed ${seed} repeats this run)\n`,
     );
   }
-  const run = compute(config, supplied, await makeNormals(rng, seed), { keep: !quiet });
+  const line = progressLine({ json: o.json === true, ...config });
+  const normals = await makeNormals(rng, seed);
+  const run = compute(config, supplied, normals, { keep: !quiet, progress: line.progress });
+  line.done();
+  assertFinite(config, run, quiet);
   const runConfig: RunConfig = { ...config, rng, seed, input: request.input };
   if (entry) {
     const tree = whyTree(table, run, entry, { depth: o.depth });
     const { whyDocument, whyText } = await import("../render/why.js");
     if (o.json) {
       const doc = { schema: SCHEMA, command: computation, config: configDoc(runConfig) };
-      await writeOut(withNewline(jsonChunks({ ...doc, why: whyDocument(table, tree) })));
+      const json = withNewline(jsonChunks({ ...doc, why: whyDocument(table, tree) }));
+      await emit(json, o, { pretty: false });
     } else {
-      await writeOut([whyHeader(runConfig, o.why as string), whyText(table, tree, o.precision)]);
+      const text = [whyHeader(runConfig, o.why as string), whyText(table, tree, o.precision)];
+      await emit(text, o, { pretty: true });
     }
     return;
   }
   await writePictures(runConfig, run, o, svgStep);
   if ((o.html || o.svg) && !o.json) return; // the pictures are the result
   if (o.json) {
-    await writeOut(withNewline(jsonChunks(runDocument(runConfig, run, quiet))));
+    await emit(withNewline(jsonChunks(runDocument(runConfig, run, quiet))), o, { pretty: false });
     return;
   }
   const { prettyChunks } = await import("../render/pretty.js");
-  const paint = await paintFor(o.color);
-  await writeOut(
-    prettyChunks(runConfig, run, { precision: o.precision, full: o.full === true, paint, quiet }),
+  const paint = await paintFor(o.color, o);
+  const format = { precision: o.precision, full: o.full === true, paint, width: outputWidth(o) };
+  await emit(prettyChunks(runConfig, run, { ...format, quiet }), o, { pretty: true });
+}
+
+/** Finite inputs can still overflow float64 on the way: that is an error naming the step. */
+function assertFinite(config: ModelConfig, run: Computed, quiet: boolean): void {
+  const o = firstNonFinite(config, run);
+  if (!o) return;
+  throw new UserError(
+    `${o.step}${o.formula ? ` = ${o.formula}` : ""} is not finite (row ${o.row}, column ${o.col} is ${o.value}): the inputs are too large for float64${quiet ? "; run without --quiet to see the first step that overflowed" : ""}`,
   );
 }
 

@@ -1,6 +1,7 @@
 import { type Command, InvalidArgumentError, Option } from "commander";
 import type { DimFlags } from "../model/dims.js";
 import { RNG_NAMES, type RngName } from "../rng/normals.js";
+import { addColorOptions, type ColorWhen } from "./color.js";
 
 /** A positive whole number, for dimension flags. */
 export function positiveInt(value: string, flag: string): number {
@@ -30,7 +31,9 @@ export interface CommonOptions {
   quiet?: boolean;
   precision: number;
   full?: boolean;
-  color: boolean;
+  color: ColorWhen | false;
+  output?: string;
+  pager?: boolean;
 }
 
 export function addDimensionOptions(
@@ -79,14 +82,19 @@ export function addRunOptions(cmd: Command): Command {
     )
     .option("--json", "one JSON document on stdout (for scripts)")
     .option("-q, --quiet", "only the output (pretty or JSON); no intermediates are kept")
-    .option(
-      "--precision <n>",
-      "digits after the decimal point (default: 4)",
-      (v) => precision(v),
-      4,
-    )
-    .option("--full", "print every row and column of large matrices")
-    .option("--no-color", "no colour (also: NO_COLOR=1; FORCE_COLOR=1 forces it)");
+    .option("--precision <n>", "digits after the decimal point", (v) => precision(v), 4)
+    .option("--full", "print every row and column of large matrices");
+}
+
+/** -o, --pager and --color, which every command takes (--no-pager only those with long reports). */
+export function addOutputOptions(cmd: Command, { pager }: { pager: boolean }): Command {
+  cmd.option("-o, --output <file>", "write to this file (UTF-8, whole or not at all), not stdout");
+  if (pager)
+    cmd.option(
+      "--no-pager",
+      "print straight to the terminal (by default a long report on a terminal goes through $PAGER, or less -R)",
+    );
+  return addColorOptions(cmd);
 }
 
 function precision(v: string): number {
@@ -94,12 +102,4 @@ function precision(v: string): number {
   if (!/^\d+$/.test(v) || n > 17)
     throw new InvalidArgumentError("--precision takes a whole number from 0 to 17");
   return n;
-}
-
-/** Colour for the pretty report: chalk 5 reads FORCE_COLOR and the terminal, but not NO_COLOR. */
-export async function paintFor(color: boolean) {
-  const { Chalk, supportsColor } = await import("chalk");
-  const noColor = process.env.NO_COLOR !== undefined && process.env.NO_COLOR !== "";
-  const level = !color || noColor || !supportsColor ? 0 : supportsColor.level;
-  return new Chalk({ level });
 }

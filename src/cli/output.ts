@@ -1,37 +1,143 @@
+import { spawn } from "node:child_process";
+import { rename, rm, writeFile } from "node:fs/promises";
+import { EXIT, errorLine, UserError } from "../errors.js";
+
+/** Where a command's text goes: `-o FILE`, a pager, or stdout. */
+export interface OutputOptions {
+  /** -o, --output: a file, written whole (UTF-8) or not at all */
+  output?: string;
+  /** --no-pager sets it false */
+  pager?: boolean;
+}
+
+/** stdout is a terminal and no file was asked for: the text is read by a person. */
+export function toTerminal(o: OutputOptions): boolean {
+  return o.output === undefined && process.stdout.isTTY === true;
+}
+
+/** The terminal's columns, which matrices and tables fit; none when the text goes elsewhere. */
+export function outputWidth(o: OutputOptions): number | undefined {
+  return toTerminal(o) ? process.stdout.columns : undefined;
+}
+
+/**
+ * Sends the text where it goes: into the file of `-o`, through the pager (a pretty report on a
+ * terminal, as git does), or to stdout. Piped output is written as it is produced.
+ */
+export async function emit(
+  chunks: Iterable<string>,
+  o: OutputOptions,
+  { pretty }: { pretty: boolean },
+): Promise<void> {
+  if (o.output !== undefined) return writeWhole(o.output, chunks);
+  const pager = pretty && o.pager !== false && toTerminal(o) ? pagerCommand() : undefined;
+  if (pager) return page(pager, chunks);
+  await writeOut(chunks);
+}
+
+/** The file, written to a temporary name beside it and renamed: whole or not at all. */
+async function writeWhole(file: string, chunks: Iterable<string>): Promise<void> {
+  const text = [...chunks].join("");
+  const temporary = `${file}.${process.pid}.tmp`;
+  try {
+    await writeFile(temporary, text, "utf8");
+    await rename(temporary, file);
+  } catch (e) {
+    await rm(temporary, { force: true });
+    throw new UserError(`cannot write ${file}: ${(e as Error).message}`);
+  }
+}
+
+/** $PAGER, else `less -R`; an empty $PAGER or `cat` means none. */
+function pagerCommand(): string | undefined {
+  const command = process.env.PAGER ?? "less -R";
+  return command.trim() === "" || command.trim() === "cat" ? undefined : command;
+}
+
+/** Runs the pager on the text and waits for it; quitting it early ends the run quietly. */
+async function page(command: string, chunks: Iterable<string>): Promise<void> {
+  // git's default: quit if the text fits one screen, keep colours, leave it on the screen
+  const env = { ...process.env, LESS: process.env.LESS ?? "FRX" };
+  const child = spawn(command, { shell: true, stdio: ["pipe", "inherit", "inherit"], env });
+  const closed = new Promise<void>((resolve) => child.on("close", () => resolve()));
+  const sink = new Sink(child.stdin);
+  await sink.writeAll(chunks);
+  child.stdin.end();
+  await closed;
+}
+
 /**
  * Writes chunks of text to stdout in blocks, waiting when the pipe is full. Once the reader has
  * gone (`| head`), no further chunk is even produced.
  */
 export async function writeOut(chunks: Iterable<string>): Promise<void> {
-  const out = process.stdout;
-  let block = "";
-  for (const chunk of chunks) {
-    if (pipeClosed) return;
-    block += chunk;
-    if (block.length >= 1 << 16) {
-      await write(out, block);
-      block = "";
-    }
+  await stdoutSink.writeAll(chunks);
+}
+
+/** A stream written in 64 KiB blocks that stops producing once its reader has gone. */
+class Sink {
+  closed = false;
+
+  constructor(
+    private readonly out: NodeJS.WritableStream,
+    onFailure?: (e: NodeJS.ErrnoException) => void,
+  ) {
+    out.on("error", (e: NodeJS.ErrnoException) => {
+      this.closed = true;
+      out.emit("drain");
+      if (e.code !== "EPIPE") onFailure?.(e);
+    });
   }
-  if (block) await write(out, block);
+
+  async writeAll(chunks: Iterable<string>): Promise<void> {
+    let block = "";
+    for (const chunk of chunks) {
+      if (this.closed) return;
+      block += chunk;
+      if (block.length >= 1 << 16) {
+        await this.write(block);
+        block = "";
+      }
+    }
+    if (block) await this.write(block);
+  }
+
+  private write(text: string): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    return new Promise((resolve) => {
+      if (this.out.write(text)) resolve();
+      else this.out.once("drain", resolve);
+    });
+  }
 }
 
-function write(out: NodeJS.WriteStream, text: string): Promise<void> {
-  if (pipeClosed) return Promise.resolve();
-  return new Promise((resolve) => {
-    if (out.write(text)) resolve();
-    else out.once("drain", resolve);
-  });
+let stdoutSink: Sink;
+
+/**
+ * Set when stdout failed otherwise (`> /dev/full`: ENOSPC, EIO, …): that is an error, reported
+ * once in one line, and the run exits with 2 whenever the failure is found — during the run or
+ * after it (commander writes --help and --version itself, and the error arrives later).
+ */
+let writeError: string | undefined;
+
+export function outputFailure(): string | undefined {
+  return writeError;
 }
 
-/** Set when the reader went away (`| head`): the rest is dropped and the run ends quietly. */
-let pipeClosed = false;
-
+/**
+ * Set up once: when the reader goes away (`| head`), the rest is dropped and the run ends
+ * quietly; any other write error is one line and exit 2.
+ */
 export function watchStdout(): void {
-  process.stdout.on("error", (e: NodeJS.ErrnoException) => {
-    if (e.code === "EPIPE") {
-      pipeClosed = true;
-      process.stdout.emit("drain");
-    } else throw e;
+  stdoutSink = new Sink(process.stdout, (e) => {
+    if (writeError !== undefined) return;
+    writeError = `cannot write the output: ${why(e)}`;
+    process.stderr.write(errorLine(writeError));
+    process.exitCode = EXIT.usage;
   });
+}
+
+function why(e: NodeJS.ErrnoException): string {
+  const text = e.code === "ENOSPC" ? "no space left on device" : e.message.split(",")[0];
+  return e.code ? `${text} (${e.code})` : text;
 }

@@ -1,22 +1,28 @@
 import { UserError } from "../errors.js";
+import { printable, quoted } from "./printable.js";
+
+/** A matrix nests two lists deep and a `--json` document about eight; deeper is not ours. */
+export const MAX_JSON_DEPTH = 32;
 
 /**
- * JSON.parse, with two additions for files written by Python's `json` module: a syntax error
- * is reported with its line and column, and `NaN`, `Infinity` and `-Infinity` (which Python
- * writes for non-finite floats) are read as numbers so that the matrix check can name them.
+ * Reads a JSON document strictly, plus what Python's `json` module writes for non-finite floats
+ * (`NaN`, `Infinity`, `-Infinity`, read as numbers so that the matrix check can name them).
+ * Nothing is chosen silently: a key given twice in one object, or two keys that differ only in
+ * case (`X` and `x`), is an error naming both; `__proto__` is refused; objects have no
+ * prototype. Nesting is bounded, and the reader does not recurse deeper than that bound.
+ * Errors give the line and column.
  */
 export function parseJson(text: string, file: string): unknown {
-  if (text.trim() === "") throw new UserError(`${file} is empty, expected a JSON document`);
-  try {
-    return JSON.parse(text);
-  } catch {
-    return new LenientJson(text, file).document();
-  }
+  if (text.trim() === "")
+    throw new UserError(`${printable(file)} is empty, expected a JSON document`);
+  return new JsonReader(text, file).document();
 }
 
-/** A small recursive-descent reader used only when JSON.parse fails: it finds where, or reads Python's extras. */
-class LenientJson {
+const SPACE = new Set([0x20, 0x09, 0x0a, 0x0d]);
+
+class JsonReader {
   private at = 0;
+  private depth = 0;
   constructor(
     private readonly text: string,
     private readonly file: string,
@@ -29,23 +35,34 @@ class LenientJson {
     return value;
   }
 
-  private fail(what: string): never {
-    const before = this.text.slice(0, this.at);
+  private fail(what: string, at = this.at): never {
+    throw new UserError(`${printable(this.file)}: invalid JSON at ${this.where(at)}: ${what}`);
+  }
+
+  private where(at: number): string {
+    const before = this.text.slice(0, at);
     const line = before.split("\n").length;
-    const column = this.at - before.lastIndexOf("\n");
-    throw new UserError(`${this.file}: invalid JSON at line ${line}, column ${column}: ${what}`);
+    return `line ${line}, column ${at - before.lastIndexOf("\n")}`;
   }
 
   private space(): void {
-    while (/\s/.test(this.text[this.at] ?? "")) this.at++;
+    while (SPACE.has(this.text.charCodeAt(this.at))) this.at++;
   }
 
   private value(): unknown {
     this.space();
     const c = this.text[this.at];
     if (c === undefined) this.fail("unexpected end of input");
-    if (c === "{") return this.object();
-    if (c === "[") return this.array();
+    if (c === "{" || c === "[") {
+      if (++this.depth > MAX_JSON_DEPTH) {
+        this.fail(
+          `lists and objects nested more than ${MAX_JSON_DEPTH} deep; a matrix is a list of rows`,
+        );
+      }
+      const v = c === "{" ? this.object() : this.array();
+      this.depth--;
+      return v;
+    }
     if (c === '"') return this.string();
     for (const [word, v] of WORDS) {
       if (this.text.startsWith(word, this.at)) {
@@ -53,12 +70,29 @@ class LenientJson {
         return v;
       }
     }
-    const m = /^-?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)?/.exec(
-      this.text.slice(this.at, this.at + 400),
-    );
-    if (!m) this.fail(`unexpected character ${JSON.stringify(c)}`);
-    this.at += m[0].length;
-    return Number(m[0]);
+    return this.number();
+  }
+
+  /** -?(0|[1-9]\d*)(\.\d+)?([eE][+-]?\d+)? */
+  private number(): number {
+    const t = this.text;
+    const start = this.at;
+    let i = start;
+    if (t[i] === "-") i++;
+    if (t[i] === "0") i++;
+    else if (isDigit(t, i)) while (isDigit(t, i)) i++;
+    else this.fail(`unexpected character ${quoted(t[start])}`, start);
+    if (t[i] === ".") {
+      if (!isDigit(t, ++i)) this.fail("a digit must follow the decimal point", i);
+      while (isDigit(t, i)) i++;
+    }
+    if (t[i] === "e" || t[i] === "E") {
+      if (t[++i] === "+" || t[i] === "-") i++;
+      if (!isDigit(t, i)) this.fail("a digit must follow the exponent", i);
+      while (isDigit(t, i)) i++;
+    }
+    this.at = i;
+    return Number(t.slice(start, i));
   }
 
   private expect(c: string, what: string): void {
@@ -84,19 +118,39 @@ class LenientJson {
 
   private object(): Record<string, unknown> {
     this.at++;
-    const out: Record<string, unknown> = {};
+    const out: Record<string, unknown> = Object.create(null);
+    const folded = new Map<string, string>();
     this.space();
     if (this.text[this.at] === "}") return this.skip(out);
     for (;;) {
       this.space();
-      if (this.text[this.at] !== '"') this.fail("expected a quoted key");
+      const at = this.at;
+      if (this.text[at] !== '"') this.fail("expected a quoted key");
       const key = this.string();
+      this.keyAllowed(key, folded, at);
       this.expect(":", "':' after a key");
       out[key] = this.value();
       this.space();
       if (this.text[this.at] === "}") return this.skip(out);
       this.expect(",", "',' or '}' in an object");
     }
+  }
+
+  /** A key may appear once per object, not also in another case, and never as `__proto__`. */
+  private keyAllowed(key: string, folded: Map<string, string>, at: number): void {
+    const where = `${printable(this.file)}: at ${this.where(at)}`;
+    if (key === "__proto__") throw new UserError(`${where}: the key "__proto__" is not allowed`);
+    const before = folded.get(key.toLowerCase());
+    if (before === key)
+      throw new UserError(
+        `${where}: the key ${quoted(key)} is given twice in one object; keep one`,
+      );
+    if (before !== undefined) {
+      throw new UserError(
+        `${where}: the keys ${quoted(before)} and ${quoted(key)} differ only in case, and keys are read in any case; keep one`,
+      );
+    }
+    folded.set(key.toLowerCase(), key);
   }
 
   /** Steps past a closing bracket and returns what it closed. */
@@ -106,25 +160,33 @@ class LenientJson {
   }
 
   private string(): string {
+    const t = this.text;
     const start = this.at;
-    for (let i = start + 1; i < this.text.length; i++) {
-      const c = this.text[i];
-      if (c === "\\") i++;
-      else if (c === '"') {
+    let escaped = false;
+    for (let i = start + 1; i < t.length; i++) {
+      const c = t.charCodeAt(i);
+      if (c === 0x5c) {
+        escaped = true;
+        i++;
+      } else if (c === 0x22) {
         this.at = i + 1;
+        if (!escaped) return t.slice(start + 1, i);
         try {
-          return JSON.parse(this.text.slice(start, this.at)) as string;
+          return JSON.parse(t.slice(start, this.at)) as string;
         } catch {
-          this.at = start;
-          this.fail("invalid string");
+          this.fail("an invalid escape in a string", start);
         }
-      } else if (c.charCodeAt(0) < 0x20) {
-        this.at = i;
-        this.fail("a control character inside a string");
+      } else if (c < 0x20) {
+        this.fail("a control character inside a string", i);
       }
     }
-    this.fail("unterminated string");
+    this.fail("unterminated string", start);
   }
+}
+
+function isDigit(t: string, i: number): boolean {
+  const c = t.charCodeAt(i);
+  return c >= 0x30 && c <= 0x39;
 }
 
 const WORDS: [string, unknown][] = [

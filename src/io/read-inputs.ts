@@ -11,17 +11,31 @@ import { ENCODER_RESULTS } from "../model/trace/table.js";
 import { assertFinite, describe, isRowList, matrixFromJson } from "./matrix-value.js";
 
 /** Names a notebook uses for the same matrices (keys are also read case-insensitively). */
-const ALIASES: Record<string, string> = {
-  input_data: "x",
-  input: "x",
-  query: "q",
-  key: "k",
-  value: "v",
-};
+const ALIASES = new Map([
+  ["input_data", "x"],
+  ["input", "x"],
+  ["query", "q"],
+  ["key", "k"],
+  ["value", "v"],
+]);
 
 export function canonicalKey(key: string): string {
   const k = key.toLowerCase();
-  return ALIASES[k] ?? k;
+  return ALIASES.get(k) ?? k;
+}
+
+/**
+ * Refuses a second key for the same matrix (`x` and `input_data`, `WQ` and `wq`): which one was
+ * meant cannot be told, so neither is chosen. `seen` maps each matrix's name to the key that gave it.
+ */
+export function assertOneKey(seen: Map<string, string>, rawKey: string, where: string): string {
+  const key = canonicalKey(rawKey);
+  const before = seen.get(key);
+  if (before !== undefined) {
+    throw new UserError(`${where}: "${before}" and "${rawKey}" both name ${key}; keep one`);
+  }
+  seen.set(key, rawKey);
+  return key;
 }
 
 /**
@@ -73,11 +87,12 @@ export function inputsFromDocument(
     }
     doc = inputs as Record<string, unknown>;
   }
-  const inputs: Inputs = { globals: {}, layers: [] };
-  const rest: Record<string, unknown> = {};
-  const top: Partial<Record<LayerKey, Matrix>> = {};
+  const inputs: Inputs = { globals: Object.create(null), layers: [] };
+  const rest: Record<string, unknown> = Object.create(null);
+  const top: Partial<Record<LayerKey, Matrix>> = Object.create(null);
+  const seen = new Map<string, string>();
   for (const [rawKey, v] of Object.entries(doc)) {
-    const key = canonicalKey(rawKey);
+    const key = assertOneKey(seen, rawKey, file);
     if (otherKeys.has(key)) {
       rest[key] = v;
     } else if ((GLOBAL_KEYS as readonly string[]).includes(key)) {
@@ -122,9 +137,10 @@ function layersFrom(v: unknown, file: string): Partial<Record<LayerKey, Matrix>>
         `layers[${l}] in ${file}: expected an object of weights, got ${describe(layer)}`,
       );
     }
-    const out: Partial<Record<LayerKey, Matrix>> = {};
+    const out: Partial<Record<LayerKey, Matrix>> = Object.create(null);
+    const seen = new Map<string, string>();
     for (const [rawKey, m] of Object.entries(layer)) {
-      const key = canonicalKey(rawKey);
+      const key = assertOneKey(seen, rawKey, `layers[${l}] in ${file}`);
       if (!(LAYER_KEYS as readonly string[]).includes(key)) {
         throw new UserError(
           `layers[${l}] in ${file}: unknown key "${rawKey}"; a layer may have ${LAYER_KEYS.join(", ")}`,

@@ -18,8 +18,11 @@ export function codeKind(path: string): SubmissionKind | undefined {
 /** Entries a class folder holds that are nobody's submission: .ipynb_checkpoints, __pycache__, dotfiles. */
 const skipped = (name: string) => name.startsWith(".") || name === "__pycache__";
 
-/** Every notebook and script under a folder, depth first, sorted by path. */
-function walk(dir: string): CodeSubmission[] {
+/** Answer files a folder may hold beside notebooks and scripts. */
+const ANSWER = /\.(json|npy|npz)$/i;
+
+/** Every notebook and script under a folder, depth first, sorted by path; answer files too. */
+function walk(dir: string, answers: string[] = []): CodeSubmission[] {
   const out: CodeSubmission[] = [];
   const names = readdirSync(dir)
     .filter((n) => !skipped(n))
@@ -27,10 +30,11 @@ function walk(dir: string): CodeSubmission[] {
   for (const name of names) {
     const path = join(dir, name);
     const stat = statSync(path, { throwIfNoEntry: false });
-    if (stat?.isDirectory()) out.push(...walk(path));
+    if (stat?.isDirectory()) out.push(...walk(path, answers));
     else {
       const kind = codeKind(name);
       if (kind && stat?.isFile()) out.push({ file: path, kind });
+      else if (ANSWER.test(name) && stat?.isFile()) answers.push(path);
     }
   }
   return out.sort((a, b) => (a.file < b.file ? -1 : a.file > b.file ? 1 : 0));

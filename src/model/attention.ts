@@ -23,8 +23,8 @@ export interface AttentionParts {
   scores(q: Matrix, k: Matrix): Matrix;
   /** √d_k */
   divisor(dk: number, emb: number): number;
-  /** over each row */
-  softmax(x: Matrix): Matrix;
+  /** over each row (d_k: for the `scale-after-softmax` mistake) */
+  softmax(x: Matrix, dk: number): Matrix;
 }
 
 /** The paper's. */
@@ -55,7 +55,7 @@ export function attention(
   const scores = parts.scores(q, k); //                        Q·Kᵀ: (seq, src)
   const scaled = divide(scores, parts.divisor(k.cols, emb)); // scores / √d_k
   const masked = mask ? add(scaled, mask) : undefined; //      −∞ where hidden
-  const weights = parts.softmax(masked ?? scaled); //          each row sums to 1
+  const weights = parts.softmax(masked ?? scaled, k.cols); //          each row sums to 1
   const z = matmul(weights, v); //                             (seq, src)·(src, dv) → (seq, dv)
   return { q, k, v, scores, scaled, mask, masked, weights, z };
 }

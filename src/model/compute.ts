@@ -1,6 +1,7 @@
 import { Matrix } from "../math/matrix.js";
 import type { ModelConfig } from "./dims.js";
 import { axisSize, type GlobalKey, getSlot, type Inputs, type LayerKey } from "./input-slots.js";
+import type { Progress } from "./progress.js";
 import { run } from "./run.js";
 import type { Computed } from "./trace/lookup.js";
 import { TraceTable } from "./trace/table.js";
@@ -15,6 +16,8 @@ export interface ComputeOptions {
   keep?: boolean;
   /** draw every input in turn, as the notebook did, even those supplied (see drawInputs) */
   followStream?: boolean;
+  /** told where a layered run has got to (the CLI's progress line) */
+  progress?: Progress;
 }
 
 /**
@@ -25,11 +28,11 @@ export function compute(
   config: ModelConfig,
   supplied: Inputs,
   normals: Normals,
-  { keep = true, followStream = false }: ComputeOptions = {},
+  { keep = true, followStream = false, progress }: ComputeOptions = {},
 ): Computed {
   const inputs = drawInputs(config, supplied, normals, followStream);
   const { computation, cross, causal } = config;
-  return { inputs, trace: run(computation, inputs, config, { keep, cross, causal }) };
+  return { inputs, trace: run(computation, inputs, config, { keep, cross, causal, progress }) };
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Matrix } from "../math/matrix.js";
 import type { EncoderWeights } from "./encoder-layer.js";
 import { feedForward } from "./feed-forward.js";
 import { type AttentionWeights, type MultiHeadTrace, multiHeadAttention } from "./multi-head.js";
+import type { Progress } from "./progress.js";
 import { addNorm } from "./sublayer.js";
 
 export interface CrossWeights {
@@ -29,6 +30,7 @@ export interface DecoderLayerTrace {
 export interface DecoderLayerOptions {
   heads: number;
   keep?: boolean;
+  progress?: Progress;
 }
 
 /**
@@ -44,17 +46,20 @@ export function decoderLayer(
   y: Matrix,
   memory: Matrix | undefined,
   w: DecoderWeights,
-  { heads, keep = true }: DecoderLayerOptions,
+  { heads, keep = true, progress }: DecoderLayerOptions,
 ): DecoderLayerTrace {
   const maskedSelf = (h: Matrix) => {
-    const self = multiHeadAttention(h, h, w, { heads, causal: true, keep });
+    const onHead = (head: number) => progress?.({ step: "self-attention", head });
+    const self = multiHeadAttention(h, h, w, { heads, causal: true, keep, onHead });
     return { trace: self, out: self.attn }; // (seq, emb)
   };
   const crossAttention = (m: Matrix) => (h: Matrix) => {
-    const cross = multiHeadAttention(h, m, crossWeights(w), { heads, keep });
+    const onHead = (head: number) => progress?.({ step: "cross-attention", head });
+    const cross = multiHeadAttention(h, m, crossWeights(w), { heads, keep, onHead });
     return { trace: cross, out: cross.attn }; // (seq, emb)
   };
   const positionWise = (h: Matrix) => {
+    progress?.({ step: "feed-forward" });
     const ff = feedForward(h, w.w1, w.w2);
     return { trace: ff, out: ff.ffn }; // (seq, emb)
   };

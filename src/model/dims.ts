@@ -49,6 +49,9 @@ export const DEFAULT_DIMS = {
   layers: 1,
 } as const;
 
+/** The largest dimension accepted, whatever the memory: beyond it a typo is far likelier. */
+export const MAX_DIM = 1 << 20;
+
 /** Dimension flags as the user typed them; an absent one was not given. */
 export type DimFlags = Partial<Dims>;
 
@@ -115,18 +118,43 @@ export function resolveDims({
       if (!prev) known.set(axis, { size, by });
     });
   }
-  const pick = (axis: "seq" | "src" | "emb" | "ffn" | "dmodel", fallback: () => number): number => {
+  if (computation === "decode" && !cross && flags.src !== undefined) {
+    throw new UserError(
+      `--src ${flags.src}: decode --no-cross has no memory, so no src; leave --src out`,
+    );
+  }
+  /** A size from a matrix, a flag, or a default; the error for one too large names which. */
+  const pick = (
+    axis: "seq" | "src" | "emb" | "ffn" | "dmodel",
+    fallback: () => number,
+    derived = "",
+  ): number => {
     const k = known.get(axis);
     const flag = flags[axis];
     if (k && flag !== undefined && flag !== k.size) {
       throw new UserError(`--${axis} ${flag} disagrees with the input: ${k.by} (${axis})`);
     }
-    return k?.size ?? flag ?? fallback();
+    const size = k?.size ?? flag ?? fallback();
+    if (size > MAX_DIM) {
+      throw new UserError(
+        k
+          ? `${k.by}: more than the ${MAX_DIM} transformer-lab takes (${axis})`
+          : flag !== undefined
+            ? `--${axis} ${flag} is too large (at most ${MAX_DIM})`
+            : `${axis} = ${derived} = ${size} is too large (at most ${MAX_DIM}); give --${axis}`,
+      );
+    }
+    return size;
   };
   const seq = pick("seq", () => DEFAULT_DIMS.seq);
-  const src = pick("src", () => seq);
+  const src = pick("src", () => seq, "seq");
   const emb = pick("emb", () => DEFAULT_DIMS.emb);
-  const ffn = pick("ffn", () => 4 * emb);
+  const ffn = pick("ffn", () => 4 * emb, "4·emb");
+  for (const name of ["heads", "layers"] as const) {
+    const v = flags[name];
+    if (v !== undefined && v > MAX_DIM)
+      throw new UserError(`--${name} ${v} is too large (at most ${MAX_DIM})`);
+  }
   const heads = flags.heads ?? DEFAULT_DIMS.heads;
   let dmodel: number;
   const hd = known.get("hd");

@@ -2,6 +2,7 @@ import type { Matrix } from "../math/matrix.js";
 import { type AttentionParts, SCALED_DOT_PRODUCT } from "./attention.js";
 import { type FeedForwardTrace, feedForward } from "./feed-forward.js";
 import { type AttentionWeights, type MultiHeadTrace, multiHeadAttention } from "./multi-head.js";
+import type { Progress } from "./progress.js";
 import { addNorm, type SublayerConnection } from "./sublayer.js";
 
 export interface EncoderWeights extends AttentionWeights {
@@ -25,6 +26,8 @@ export interface EncoderWiring {
   /** the connection around each sublayer (attention, feed-forward), given the layer's input */
   connections(input: Matrix): readonly [SublayerConnection, SublayerConnection];
   feedForward(x: Matrix, w1: Matrix, w2: Matrix): FeedForwardTrace;
+  /** which weights each projection uses (the `wq-for-keys` mistake reuses Wq); default: as given */
+  weights?(w: EncoderWeights): EncoderWeights;
 }
 
 /** The homework's layer, and Vaswani et al.'s. */
@@ -38,6 +41,7 @@ export interface LayerOptions {
   heads: number;
   keep?: boolean;
   wiring?: EncoderWiring;
+  progress?: Progress;
 }
 
 /**
@@ -47,15 +51,18 @@ export interface LayerOptions {
  */
 export function encoderLayer(
   x: Matrix,
-  w: EncoderWeights,
-  { heads, keep = true, wiring = PAPER_ENCODER }: LayerOptions,
+  given: EncoderWeights,
+  { heads, keep = true, wiring = PAPER_ENCODER, progress }: LayerOptions,
 ): EncoderLayerTrace {
+  const w = wiring.weights?.(given) ?? given;
   const [attnBlock, ffnBlock] = wiring.connections(x);
   const selfAttention = (h: Matrix) => {
-    const self = multiHeadAttention(h, h, w, { heads, keep, parts: wiring.attention });
+    const onHead = (head: number) => progress?.({ step: "self-attention", head });
+    const self = multiHeadAttention(h, h, w, { heads, keep, parts: wiring.attention, onHead });
     return { trace: { self }, out: self.attn }; // (seq, emb)
   };
   const positionWise = (h: Matrix) => {
+    progress?.({ step: "feed-forward" });
     const ff = wiring.feedForward(h, w.w1, w.w2);
     return { trace: ff, out: ff.ffn }; // (seq, emb)
   };

@@ -30,6 +30,8 @@ export interface MultiHeadOptions {
   keep?: boolean;
   /** the parts of attention (a known mistake may rewire them) */
   parts?: AttentionParts;
+  /** told as each head starts (a long run's progress line) */
+  onHead?: (head: number) => void;
 }
 
 /**
@@ -41,7 +43,7 @@ export function multiHeadAttention(
   xq: Matrix,
   xkv: Matrix,
   w: AttentionWeights,
-  { heads, causal = false, keep = true, parts = SCALED_DOT_PRODUCT }: MultiHeadOptions,
+  { heads, causal = false, keep = true, parts = SCALED_DOT_PRODUCT, onHead }: MultiHeadOptions,
 ): MultiHeadTrace {
   const dk = w.wq.cols / heads;
   const q = matmul(xq, w.wq); //  (seq, emb)·(emb, h·dk) → (seq, h·dk)
@@ -51,6 +53,7 @@ export function multiHeadAttention(
   const traces: AttentionTrace[] = [];
   const zs: Matrix[] = [];
   for (let h = 0; h < heads; h++) {
+    onHead?.(h);
     const cols = (m: Matrix) => sliceCols(m, h * dk, (h + 1) * dk);
     if (!keep && parts === SCALED_DOT_PRODUCT) {
       // only Z is kept: a block of query rows at a time, never a (seq, src) matrix

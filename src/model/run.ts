@@ -7,6 +7,7 @@ import type { Computation, Dims } from "./dims.js";
 import { type EncoderLayerTrace, type EncoderWeights, encoderLayer } from "./encoder-layer.js";
 import type { Inputs } from "./input-slots.js";
 import { causalMask } from "./mask.js";
+import type { Progress, ProgressPoint } from "./progress.js";
 import { rewire, type Variant } from "./variants.js";
 
 export interface RunOptions {
@@ -18,6 +19,8 @@ export interface RunOptions {
   causal?: boolean;
   /** encode, attention: a known mistake to replay instead of the paper's computation */
   variant?: Variant;
+  /** told where a layered run has got to */
+  progress?: Progress;
 }
 
 export interface RunTrace {
@@ -47,17 +50,20 @@ export function run(command: Computation, inputs: Inputs, dims: Dims, opts: RunO
   const wiring = opts.variant ? rewire(opts.variant) : undefined;
   const layers: RunTrace["layers"] = [];
   let h = command === "encode" ? g.x! : g.y!; // (seq, emb), the stream each layer refines
-  for (const w of inputs.layers) {
+  for (const [l, w] of inputs.layers.entries()) {
+    const progress = opts.progress && ((at: ProgressPoint) => opts.progress?.({ ...at, layer: l }));
     const layer =
       command === "encode"
         ? encoderLayer(h, w as EncoderWeights, {
             heads: dims.heads,
             keep,
             wiring,
+            progress,
           })
         : decoderLayer(h, opts.cross ? g.memory : undefined, w as DecoderWeights, {
             heads: dims.heads,
             keep,
+            progress,
           });
     if (keep) layers.push(layer);
     else dropIntermediates(layer, [h, layer.output, ...inputMatrices(inputs)]);

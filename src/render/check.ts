@@ -5,7 +5,9 @@ import { shapeText } from "./shape.js";
 import { whyText } from "./why.js";
 
 /** One answer's result: graded, or refused with the reason (a bad file). */
-export type Result = { file: string; grade: Grade } | { file: string; error: string };
+export type Result =
+  | { file: string; student?: string; grade: Grade }
+  | { file: string; student?: string; error: string };
 
 const num = (x: number, p = 6) =>
   Number.isFinite(x) ? Number(x.toPrecision(p)).toString() : String(x);
@@ -33,11 +35,8 @@ function mismatchLines(c: Comparison): string[] {
 }
 
 /** A readable verdict for one answer. */
-export function gradeText(
-  g: Grade,
-  tolerance: { rtol: number; atol: number },
-  paint: ChalkInstance,
-): string {
+export function gradeText(g: Grade, paint: ChalkInstance): string {
+  const tolerance = g.tolerance;
   const d = g.dims;
   const dims =
     g.computation === "attention"
@@ -46,24 +45,46 @@ export function gradeText(
   const tol = `rtol ${short(tolerance.rtol)}, atol ${short(tolerance.atol)}`;
   const out: string[] = [];
   const output = g.compared.at(-1) as Comparison;
+  const notes = g.notes.map((n) => paint.dim(`  note: ${n}`));
   if (g.pass) {
-    out.push(`${paint.bold(g.file)}  ${paint.green("✓ correct")}`);
+    const label =
+      g.verdict === "renamed"
+        ? "✓ output correct; intermediates named differently"
+        : g.verdict === "float32"
+          ? "✓ correct at float32 precision"
+          : "✓ correct";
+    out.push(`${paint.bold(g.file)}  ${paint.green(label)}`);
     out.push(
       paint.dim(
         `  ${g.computation} · ${dims} · ${g.compared.length} matri${g.compared.length === 1 ? "x" : "ces"} within ${tol}; output max difference ${num(output.maxAbs, 3)}`,
       ),
     );
+    for (const c of g.compared.filter((c) => c.equals)) out.push(`  ${equalsLine(c)}`);
+    out.push(...seedLines(g), ...notes);
     return `${out.join("\n")}\n`;
   }
-  out.push(`${paint.bold(g.file)}  ${paint.red("✗ wrong")}`);
-  out.push(paint.dim(`  ${g.computation} · ${dims} · compared with ${tol}`));
+  if (g.slip) {
+    out.push(`${paint.bold(g.file)}  ${paint.red(`✗ file slip: ${g.slip.id}`)}`);
+    out.push(`  ${g.slip.message}`, `  fix: ${g.slip.fix}`);
+    if (!g.slip.output) return `${[...out, ...notes].join("\n")}\n`;
+    out.push(
+      output.pass
+        ? `  ${paint.green("the matrix meant is correct")}`
+        : `  the matrix meant is wrong too:`,
+    );
+  } else {
+    out.push(`${paint.bold(g.file)}  ${paint.red("✗ wrong")}`);
+  }
+  out.push(paint.dim(`  ${g.computation} · ${dims} · compared with ${tol}`), ...seedLines(g));
   if (g.compared.length > 1) {
     out.push(
       "",
       `  ${g.compared.map((c) => (c.pass ? paint.green(`✓ ${c.name}`) : paint.red(`✗ ${c.name}`))).join("  ")}`,
     );
   }
-  const first = g.compared.find((c) => !c.pass) as Comparison;
+  for (const c of g.compared.filter((c) => c.equals)) out.push(`  ${equalsLine(c)}`);
+  const first = g.compared.find((c) => !c.pass);
+  if (!first) return `${[...out, ...notes].join("\n")}\n`;
   const firstLabel = g.compared.length > 1 ? `first divergence: ${first.name}` : first.name;
   out.push("", `  ${paint.bold(firstLabel)}`, ...mismatchLines(first).map((l) => `    ${l}`));
   if (g.why) {
@@ -85,11 +106,16 @@ export function gradeText(
     out.push(
       "  The output is right although an intermediate is not: check how that intermediate is saved.",
     );
+  } else if (g.undiagnosed) {
+    out.push(`  ${paint.yellow("Known mistakes not tried")}: ${g.undiagnosed}.`);
   } else if (g.diagnosis.length === 0) {
     out.push(
       `  ${paint.yellow("No known mistake reproduces this output.")} Compare the intermediates step by step:`,
     );
-    out.push(`  transformer-lab ${g.computation} --rng numpy --seed S shows each one.`);
+    out.push(
+      `  transformer-lab ${g.computation} --rng numpy --seed ${g.seed ?? "S"} shows each one.`,
+    );
+    out.push(...g.hints.map((h) => `  ${h}`));
   } else {
     const lead =
       g.diagnosis.length > 1
@@ -101,47 +127,169 @@ export function gradeText(
     for (const m of g.diagnosis) {
       out.push(`    ${paint.yellow(m.id)}: ${m.message}`, `      fix: ${m.fix}`);
     }
+    if (g.ambiguity) out.push(`  ${paint.dim(g.ambiguity)}`);
   }
+  out.push(...notes);
   return `${out.join("\n")}\n`;
 }
 
-/** Several answers: a table (file, verdict, max difference, diagnosis) and a closing count. */
-export async function batchText(results: Result[], paint: ChalkInstance): Promise<string> {
+/** "your `scores` equals `scaled`" */
+function equalsLine(c: Comparison): string {
+  return `your ${c.name} equals the reference's ${c.equals}${c.equals === "scaled" ? " (after the division by √d_k)" : ""}`;
+}
+
+/** Where the seed came from, and what a search found. */
+function seedLines(g: Grade): string[] {
+  return g.seedNote ? [`  ${g.seedNote}`] : [];
+}
+
+/** What the batch table says of one graded file: verdict, difference, diagnosis and fix. */
+function verdictWord(g: Grade): string {
+  return {
+    correct: "correct",
+    float32: "correct at float32 precision",
+    renamed: "output correct; intermediates named differently",
+    slip: `file slip: ${g.slip?.id}`,
+    wrong: "wrong",
+  }[g.verdict];
+}
+
+/** The max difference of the first diverging matrix (with its name when not the output). */
+function firstDifference(g: Grade): string {
+  const first = g.compared.find((c) => !c.pass) ?? (g.compared.at(-1) as Comparison);
+  const value = first.shape ? "shape" : num(first.maxAbs, 3);
+  return first.name === "output" || g.pass ? value : `${value} (${first.name})`;
+}
+
+function diagnosisText(g: Grade): string {
+  if (g.slip) return `${g.slip.message}; fix: ${g.slip.fix}`;
+  if (g.pass)
+    return [g.seedNote?.includes("correct") ? g.seedNote : "", ...equalsNotes(g)]
+      .filter(Boolean)
+      .join("; ");
+  const output = g.compared.at(-1) as Comparison;
+  if (g.diagnosis.length > 0) {
+    const each = g.diagnosis.map((m) => `${m.id}: ${m.fix}`).join(" | ");
+    return g.diagnosis.length > 1 ? `one of (cannot tell apart): ${each}` : each;
+  }
+  if (output.pass) return `first divergence: ${g.firstDivergence}`;
+  return ["no known mistake", ...g.hints.map((h) => h.split(":")[0])].join("; ");
+}
+
+function equalsNotes(g: Grade): string[] {
+  return g.compared.filter((c) => c.equals).map((c) => `${c.name} = ${c.equals}`);
+}
+
+function dimsText(g: Grade): string {
+  const d = g.dims;
+  return g.computation === "attention"
+    ? `${d.seq}×${d.src}×${d.dmodel}`
+    : `${d.seq}×${d.emb}×${d.dmodel}${d.ffn !== 4 * d.emb ? ` ffn ${d.ffn}` : ""}`;
+}
+
+/** Results by student, in the order first seen. */
+export function byStudent(results: Result[]): Result[][] {
+  const groups = new Map<string, Result[]>();
+  for (const r of results) {
+    const key = r.student ?? r.file;
+    groups.set(key, [...(groups.get(key) ?? []), r]);
+  }
+  return [...groups.values()];
+}
+
+/**
+ * Several answers: one row per student (their files' verdicts combined, and shown file by file
+ * when they disagree) — verdict, max difference of the first diverging matrix, diagnosis with
+ * its fix, seed and dimensions — and a closing count. On a terminal of `width` columns the
+ * diagnosis column takes what the others leave and wraps between words; seed and dimensions give
+ * way first when the terminal is narrow (they are in --json too).
+ */
+export async function batchText(
+  results: Result[],
+  paint: ChalkInstance,
+  width?: number,
+): Promise<string> {
   const { default: Table } = await import("cli-table3");
+  const head = ["student", "verdict", "max difference", "diagnosis · fix", "seed", "dims"];
+  const rows = byStudent(results).map((group) => {
+    const lines = group.map((r) => rowCells(r, paint, group.length > 1));
+    const cells = lines[0].map((_, col) => lines.map((l) => l[col]).join("\n"));
+    const verdicts = new Set(group.map((r) => "grade" in r && r.grade.pass));
+    const name = group[0].student && group.length > 1 ? group[0].student : group[0].file;
+    if (group.length > 1 && verdicts.size > 1) cells[1] += `\n${paint.yellow("(files disagree)")}`;
+    return [name, ...cells.slice(1)];
+  });
+  let widths: (number | null)[] = [null, 22, null, 48, null, null];
+  let columns = head.length;
+  if (width !== undefined) {
+    const widest = (col: number) =>
+      Math.max(...[head[col], ...rows.map((r) => r[col])].map(longestLine)) + 2; // + padding
+    const layout = (n: number) => {
+      const fixed = [0, Math.min(widest(1), 22), widest(2), 0, widest(4), widest(5)].slice(0, n);
+      const room = width - fixed.reduce((a, b) => a + b, 0) - (n + 1); // borders
+      const needed = widest(3);
+      // what the others leave is shared: the path gives way down to half of it
+      fixed[0] = Math.max(8, Math.min(widest(0), Math.max(room - needed, Math.floor(room / 2))));
+      fixed[3] = Math.max(12, Math.min(needed, room - fixed[0]));
+      return { fixed, fits: room - fixed[0] >= 12 };
+    };
+    while (columns > 4 && !layout(columns).fits) columns -= 1;
+    widths = layout(columns).fixed;
+    const diagnosis = widths[3] as number;
+    for (const r of rows)
+      r[3] = r[3]
+        .split("\n")
+        .map((l) => wrapWords(l, diagnosis - 2))
+        .join("\n");
+  }
   const table = new Table({
-    head: ["file", "verdict", "max difference", "diagnosis"],
+    head: head.slice(0, columns),
     style: { head: [], border: [] },
     chars: { mid: "", "left-mid": "", "mid-mid": "", "right-mid": "" },
     wordWrap: true,
-    colWidths: [null, null, null, 48] as unknown as number[],
+    wrapOnWordBoundary: width === undefined,
+    colWidths: widths.slice(0, columns) as number[],
   });
-  for (const r of results) {
-    if ("error" in r) {
-      const reason = r.error.startsWith(`${r.file}: `) ? r.error.slice(r.file.length + 2) : r.error;
-      table.push([r.file, paint.magenta("error"), "", reason]);
-      continue;
-    }
-    const g = r.grade;
-    const output = g.compared.at(-1) as Comparison;
-    const verdict = g.pass ? paint.green("correct") : paint.red("wrong");
-    const diff = output.shape ? "shape" : num(output.maxAbs, 3);
-    const why = g.pass
-      ? ""
-      : [
-          ...(g.firstDivergence && g.compared.length > 1
-            ? [`first divergence: ${g.firstDivergence}`]
-            : []),
-          g.diagnosis.length
-            ? g.diagnosis.map((m) => m.id).join(", ")
-            : output.pass
-              ? ""
-              : "no known mistake",
-        ]
-          .filter(Boolean)
-          .join("; ");
-    table.push([g.file, verdict, diff, why]);
-  }
+  for (const r of rows) table.push(r.slice(0, columns));
   return `${table.toString()}\n${countLine(results)}\n`;
+}
+
+/** The widest line of a cell, without its colours. */
+function longestLine(cell: string): number {
+  const ansi = new RegExp(`${String.fromCharCode(27)}\\[[0-9;]*m`, "g");
+  return Math.max(...cell.split("\n").map((l) => l.replace(ansi, "").length));
+}
+
+/** Text broken into lines of at most `width` characters, between words where it can be. */
+function wrapWords(text: string, width: number): string {
+  const lines: string[] = [];
+  let line = "";
+  for (const word of text.split(" ")) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  if (line) lines.push(line);
+  return lines.join("\n");
+}
+
+function rowCells(r: Result, paint: ChalkInstance, named: boolean): string[] {
+  const tag = named ? `${r.file.replace(/^.*\//, "")}: ` : "";
+  if ("error" in r) {
+    const reason = r.error.startsWith(`${r.file}: `) ? r.error.slice(r.file.length + 2) : r.error;
+    return [r.file, tag + paint.magenta("unreadable"), "", reason, "", ""];
+  }
+  const g = r.grade;
+  const verdict = g.pass ? paint.green(verdictWord(g)) : paint.red(verdictWord(g));
+  return [
+    r.file,
+    tag + verdict,
+    firstDifference(g),
+    diagnosisText(g),
+    String(g.seed ?? ""),
+    dimsText(g),
+  ];
 }
 
 export function countLine(results: Result[]): string {
@@ -164,12 +312,31 @@ export function checkDocument(
     config,
     results: results.map((r) => {
       if ("error" in r)
-        return { file: r.file, pass: false, error: r.error, compared: [], diagnosis: [] };
+        return {
+          file: r.file,
+          student: r.student,
+          pass: false,
+          verdict: "unreadable",
+          error: r.error,
+          compared: [],
+          diagnosis: [],
+        };
       const g = r.grade;
       return {
         file: g.file,
+        student: r.student,
         pass: g.pass,
+        verdict: g.verdict,
         against: g.computation,
+        seed: g.seed ?? null,
+        seed_note: g.seedNote,
+        draw_order: g.drawOrder,
+        dims: g.dims,
+        tolerance: g.tolerance,
+        notes: g.notes,
+        slip: g.slip ? { id: g.slip.id, message: g.slip.message, fix: g.slip.fix } : undefined,
+        ambiguity: g.ambiguity,
+        hints: g.hints,
         compared: g.compared.map((c) => ({
           name: c.name,
           pass: c.pass,
@@ -179,11 +346,19 @@ export function checkDocument(
           max_rel: finite(c.maxRel),
           first_wrong: c.first,
           shape: c.shape,
+          equals: c.equals,
         })),
         first_divergence: g.firstDivergence,
         diagnosis: g.diagnosis,
+        undiagnosed: g.undiagnosed,
       };
     }),
+    students: byStudent(results).map((group) => ({
+      student: group[0].student ?? group[0].file,
+      files: group.map((r) => r.file),
+      pass: group.every((r) => "grade" in r && r.grade.pass),
+      agree: new Set(group.map((r) => "grade" in r && r.grade.pass)).size === 1,
+    })),
     passed,
     failed: results.length - passed - errors,
     errors,

@@ -29,11 +29,11 @@ describe("check FOLDER", () => {
     expect(r.results.map((x: { file: string }) => x.file)).toEqual([join(dir, "ana", "out.json")]);
   });
 
-  it("refuses a folder with no answer files in it", () => {
+  it("refuses a folder with nothing to grade in it", () => {
     const empty = mkdtempSync(join(tmpdir(), "tl-empty-"));
     const r = cli(["check", empty]);
     expect(r.stderr).toBe(
-      `transformer-lab: error: ${empty} is a folder with no answer files (.json, .npy, .npz) in it\n`,
+      `transformer-lab: error: no notebook (.ipynb), script (.py) or answer file in ${empty}\n`,
     );
     expect([r.code, r.stdout]).toEqual([2, ""]);
   });

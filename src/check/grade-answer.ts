@@ -1,0 +1,77 @@
+import type { Normals } from "../model/compute.js";
+import type { ModelConfig } from "../model/dims.js";
+import type { Answer } from "./answer.js";
+import type { Tolerance } from "./compare.js";
+import { type Grade, grade } from "./grade.js";
+import { type SeedFound, type Stream, searchSeed } from "./seed-search.js";
+
+export interface SeedChoice {
+  /** the seed for this answer: its own `seed` entry, the --seeds file's row, or --seed */
+  seed?: number | string;
+  /** where it came from, for the report */
+  from?: "the answer's seed entry" | "the seeds file" | "--seed";
+  /** its draws */
+  normals: Normals;
+}
+
+export interface SearchTools {
+  /** a numpy stream for a seed (only when the generator is numpy: the search needs it) */
+  stream?: (seed: number) => Stream;
+}
+
+/**
+ * Grades an answer at its seed; a bare output that no seed is given for, or that is wrong with
+ * no known mistake at the seed given, is searched for (seed-search.ts) and, if found, graded at
+ * the seed and draw order that reproduce it.
+ */
+export function gradeAnswer(
+  answer: Answer,
+  config: ModelConfig,
+  choice: SeedChoice,
+  tolerance: Tolerance,
+  tools: SearchTools,
+): Grade | { error: string } {
+  const bare = isBare(answer);
+  const search = () =>
+    bare && tools.stream
+      ? searchSeed(answer.computed.get("output")!, config, tools.stream, tolerance)
+      : undefined;
+  const from = choice.from ? ` (from ${choice.from})` : "";
+  if (choice.seed === undefined && bare) {
+    const found = search();
+    if (!found) {
+      return {
+        error: `${answer.file}: no seed given, and no seed 0–9999 (nor a usual one) reproduces it with the homework's draws or a common draw-order slip; give --seed S or --seeds FILE`,
+      };
+    }
+    return gradeFound(answer, found, tolerance, "no seed given: ");
+  }
+  const g = grade(answer, config, {
+    tolerance,
+    seed: choice.seed,
+    normals: choice.normals,
+    seedNote: choice.seed === undefined ? undefined : `seed ${choice.seed}${from}`,
+  });
+  if (g.pass || g.diagnosis.length > 0 || g.slip || !bare) return g;
+  const found = search();
+  if (!found) return g;
+  return gradeFound(answer, found, tolerance, `wrong at seed ${choice.seed}${from}; `);
+}
+
+function gradeFound(answer: Answer, f: SeedFound, tolerance: Tolerance, lead: string): Grade {
+  const what =
+    f.order.id === "homework"
+      ? `this output is the correct layer for np.random.seed(${f.seed})`
+      : `correct for np.random.seed(${f.seed}), but ${f.order.note}`;
+  const withInputs = { ...answer, inputs: f.inputs };
+  const none: Normals = { fill: () => undefined };
+  const g = grade(withInputs, f.config, { tolerance, normals: none });
+  return { ...g, seed: f.seed, seedNote: lead + what, drawOrder: f.order.id };
+}
+
+function isBare(a: Answer): boolean {
+  const noInputs =
+    Object.keys(a.inputs.globals).length === 0 &&
+    a.inputs.layers.every((l) => Object.keys(l).length === 0);
+  return noInputs && a.computed.size === 1 && a.computed.has("output");
+}
