@@ -37,6 +37,7 @@ export function answerFiles(args: string[]): AnswerFile[] {
   return args.flatMap((arg) => {
     if (arg === "-" || !isDirectory(arg)) return [{ path: arg, student: studentOf(arg) }];
     return readdirSync(arg, { withFileTypes: true })
+      .filter((e) => !skipped(e.name))
       .sort((a, b) => a.name.localeCompare(b.name))
       .flatMap((e) => {
         const path = join(arg, e.name);

@@ -24,7 +24,7 @@ export const STDIN = "-";
  * character), so `/dev/zero` or `/dev/urandom` is refused after its first chunk.
  */
 export async function readInput(path: string, limit = inputLimit()): Promise<Loaded> {
-  if (path === "") throw new UserError("the input path is empty; give a file, or - for stdin");
+  if (path === "") throw new UserError("--input is empty; give a file, or - for stdin");
   const file = path === STDIN ? "<stdin>" : path;
   const bytes = await readBounded(path === STDIN ? stdinChunks() : fileChunks(path), file, limit);
   if (bytes.length === 0) {
@@ -53,6 +53,7 @@ function isZip(b: Uint8Array): boolean {
 /** UTF-16 text (zero bytes are its own, not garbage): a byte-order mark, or ASCII's zero halves. */
 function utf16([a, b, c, d]: Uint8Array): boolean {
   if ((a === 0xff && b === 0xfe) || (a === 0xfe && b === 0xff)) return true;
+  if (c === undefined) return false;
   return (a !== 0 && b === 0 && c !== 0 && d === 0) || (a === 0 && b !== 0 && c === 0 && d !== 0);
 }
 
@@ -96,7 +97,7 @@ async function readBounded(
     }
   }
   const all = Buffer.concat(parts);
-  if (kind === undefined) refuseControlBytes(all, 0, file);
+  if (kind === undefined && !utf16(all)) refuseControlBytes(all, 0, file);
   return all;
 }
 

@@ -33,7 +33,8 @@ const runs = fc
     const seed = c.rng === "seedrandom" && c.seed % 2 ? c.text : c.seed;
     const src = c.command === "attention" && c.causal ? c.seq : c.src;
     const options: Record<string, unknown> = { seq: c.seq, dmodel: c.dmodel, rng: c.rng, seed };
-    if (c.command !== "encode") options.src = src;
+    // decode --no-cross has no memory, so no src (an error since the hostile-input work)
+    if (c.command === "attention" || (c.command === "decode" && c.cross)) options.src = src;
     if (c.command !== "attention") {
       Object.assign(options, { emb: c.emb, heads: c.heads, layers: c.layers, ffn: c.ffn });
     }

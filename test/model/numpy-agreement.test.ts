@@ -20,7 +20,7 @@ function document(computation: Computation, c: Record<string, number | boolean>,
     heads: c.heads as number,
     layers: c.layers as number,
     ffn: c.ffn as number,
-    src: c.src as number,
+    src: cross || computation === "attention" ? (c.src as number) : undefined, // --no-cross has no src
   };
   const config = { computation, ...resolveDims({ computation, cross, flags }), cross, causal };
   const seed = c.seed as number;
