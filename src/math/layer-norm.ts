@@ -1,7 +1,8 @@
 import { onCoreByRows } from "./kernels/elementwise.js";
+import { LAYER_NORM_EPS } from "./layer-norm-eps.js";
 import { Matrix } from "./matrix.js";
 
-export const LAYER_NORM_EPS = 1e-8;
+export { LAYER_NORM_EPS };
 
 /**
  * layer_norm(x) = (x − mean) / √(var + ε) over each row, with the population variance and

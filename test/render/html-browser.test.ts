@@ -4,7 +4,7 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { type Browser, type BrowserContext, chromium, type Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expectMatrixClose, fixture, ROOT, testEnv } from "../helpers.js";
+import { cli, expectMatrixClose, fixture, ROOT, testEnv } from "../helpers.js";
 import { makeCheckPage, makePage } from "./html-pages.js";
 
 type Rows = (number | null)[][];
@@ -123,6 +123,20 @@ describe("the page in Chromium", () => {
     const why = await page.textContent("#why");
     expect(why).toContain("scores[1,2] = ");
     expect(why).toContain("Q[1,0]·K[2,0]");
+    // the hover asks provenance, the module `--why` prints: the same terms, to the last bit
+    const hover = await page.evaluate(() => (window as unknown as { tlWhy: unknown }).tlWhy);
+    const args = ["encode", "--rng", "numpy", "--seed", "0", "--json"];
+    const said = JSON.parse(cli([...args, "--why", "scores[1,2]", "--depth", "0"]).stdout).why;
+    const { why: w, value } = hover as {
+      why: { terms: { k: number; a: number; b: number }[] };
+      value: number;
+    };
+    expect(value).toBe(said.value);
+    expect(w.terms.map((t) => [t.k, t.a, t.b])).toEqual(
+      said.why.terms.map((t: { k: number; a: number; b: number }) => [t.k, t.a, t.b]),
+    );
+    expect(w.terms).toHaveLength(3);
+    for (const t of w.terms) expect(why).toContain(`= ${t.a.toFixed(4)} × ${t.b.toFixed(4)} = `);
     await page.hover(`${grid(`${h}.weights`)} .cell >> nth=13`); // weights[3,1]
     expect(await marked(page, `${h}.scaled`, "hl")).toEqual([12, 13, 14, 15]);
     expect(await marked(page, `${h}.q`, "hl")).toEqual([]);

@@ -104,6 +104,19 @@ export interface Explanation {
   next: Next[];
 }
 
+/**
+ * Where explain reads the matrices: a run (its inputs and trace), or any lookup by path (the HTML
+ * page's client reads the matrices embedded in the page).
+ */
+export type Source = Computed | ((path: string) => Entries | undefined);
+
+/** What explain needs of a matrix: its shape and its entries. */
+export type Entries = Pick<Matrix, "rows" | "cols" | "get">;
+
+function read(run: Source, path: string): Entries {
+  return (typeof run === "function" ? run(path) : matrixAt(run, path)) as Entries;
+}
+
 export interface ExplainOptions {
   /** a product lists this many of its largest terms and sums the rest (default 8) */
   terms?: number;
@@ -119,7 +132,7 @@ export function resolvePath(table: TraceTable, path: string): string {
 /** Explains entry [i, j] of the matrix at `path` from its operands. */
 export function explain(
   table: TraceTable,
-  run: Computed,
+  run: Source,
   at: At,
   { terms = 8 }: ExplainOptions = {},
 ): Explanation {
@@ -131,7 +144,7 @@ export function explain(
     throw new RangeError(`explain: [${i}, ${j}] outside ${path} (${rows}×${cols})`);
   }
   const here = { path, i, j };
-  const value = (matrixAt(run, path) as Matrix).get(i, j);
+  const value = read(run, path).get(i, j);
   const operand = (n: number) => new OperandView(run, step.operands[n]);
   const one = (o: OperandView, r: number, c: number): Next[] => [o.next(r, c, 1)];
   const explained = (why: Why, next: Next[]): Explanation => ({
@@ -192,12 +205,12 @@ export function explain(
  * the op's coordinates and mapped back to where the trace keeps the entry.
  */
 class OperandView {
-  private readonly m: Matrix;
+  private readonly m: Entries;
   constructor(
-    run: Computed,
+    run: Source,
     private readonly o: Operand,
   ) {
-    this.m = matrixAt(run, o.path) as Matrix;
+    this.m = read(run, o.path);
   }
 
   /** The entry at the op's [r, c], where the trace keeps it. */
@@ -329,7 +342,7 @@ export interface TreeOptions extends ExplainOptions {
  * influential operand entries that were computed (an input is a leaf: its value is already in
  * the formula that uses it).
  */
-export function whyTree(table: TraceTable, run: Computed, at: At, o: TreeOptions): WhyNode {
+export function whyTree(table: TraceTable, run: Source, at: At, o: TreeOptions): WhyNode {
   const explanation = explain(table, run, at, o);
   if (o.depth <= 0) return { explanation, from: [] };
   const seen = new Set<string>();

@@ -1,4 +1,4 @@
-import { LAYER_NORM_EPS } from "../../math/layer-norm.js";
+import { LAYER_NORM_EPS } from "../../math/layer-norm-eps.js";
 import type { Dims, ModelConfig } from "../dims.js";
 
 /** The named axes a shape is made of; `hd` is heads·dmodel. */

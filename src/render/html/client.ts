@@ -4,6 +4,8 @@
 // of cells when small, a canvas above DOM_MAX cells), the attention lines, the head tabs, the
 // keyboard, and what a hovered or focused cell came from. It computes no step of the layer: every
 // matrix is read from the page; the explanation only lists the numbers that made an entry.
+
+import { TraceTable } from "../../model/trace/table.js";
 import type { PageData } from "./page.js";
 import {
   HIDDEN,
@@ -16,7 +18,7 @@ import {
   type Theme,
 } from "./palette.js";
 import type { PageStep } from "./steps.js";
-import { explain, type Mark, type Mat } from "./why.js";
+import { explainCell, type Mark, type Mat, type Why } from "./why.js";
 import "./styles.css";
 
 /** Above this many cells a matrix is a canvas; up to NUMBERS_MAX cells show their numbers. */
@@ -27,6 +29,8 @@ const NUMBERS_COLS = 16;
 const data: PageData = JSON.parse(document.getElementById("tl-data")?.textContent ?? "{}");
 const steps = new Map<string, PageStep>(data.steps.map((s) => [s.path, s]));
 const decoded = new Map<string, Mat>();
+/** A run's trace table, for provenance to explain the page's matrices with (check's has none). */
+const traceTable = data.model ? new TraceTable(data.model) : undefined;
 
 function mat(path: string): Mat {
   let m = decoded.get(path);
@@ -269,12 +273,16 @@ function highlight(mark: Mark, cls: string, permanent = false): void {
 }
 
 const why = document.getElementById("why") as HTMLElement;
+/** The last explanation shown (the browser tests compare its numbers with `--why`'s). */
+let shown: Why | undefined;
+Object.defineProperty(window, "tlWhy", { get: () => shown?.explanation });
 
 function activate(v: View, i: number, j: number): void {
   for (const undo of lit) undo();
   lit = [];
   v.active = [i, j];
-  const w = explain(v.step, i, j, { mat, step: (p) => steps.get(p), fmt });
+  const w = explainCell(v.step, i, j, { mat, step: (p) => steps.get(p), fmt, table: traceTable });
+  shown = w;
   highlight({ path: v.step.path, cell: [i, j] }, "active");
   for (const mark of w.marks) highlight(mark, "hl");
   why.hidden = false;

@@ -1,4 +1,5 @@
 import type { Matrix } from "../../math/matrix.js";
+import type { ModelConfig } from "../../model/dims.js";
 import { type Computed, matrixAt } from "../../model/trace/lookup.js";
 import { TraceTable } from "../../model/trace/table.js";
 import { configDoc, type RunConfig } from "../document.js";
@@ -26,6 +27,8 @@ export interface MatrixRef {
 export interface PageData {
   command: string;
   config: Record<string, unknown>;
+  /** a run's config as its trace table is built from (the client asks provenance with it) */
+  model?: ModelConfig;
   precision: number;
   steps: PageStep[];
   matrices: Record<string, MatrixRef>;
@@ -55,7 +58,9 @@ export function* runPage(
   });
   const config = configDoc(runConfig);
   const command = runConfig.computation;
-  const data: PageData = { command, config, precision: opts.precision, steps, matrices };
+  const { seq, emb, dmodel, heads, layers, ffn, src, computation, cross, causal } = runConfig;
+  const model = { seq, emb, dmodel, heads, layers, ffn, src, computation, cross, causal };
+  const data: PageData = { command, config, model, precision: opts.precision, steps, matrices };
   const title = `transformer-lab ${command}`;
   const body = [
     `<header><h1>${title}</h1><p class="config">${esc(configLine(command, config))}</p>`,
