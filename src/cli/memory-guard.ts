@@ -1,16 +1,16 @@
 import { UserError } from "../errors.js";
-import { MAX_DIM, type ModelConfig, numbersHeld } from "../model/dims.js";
+import { bytesHeld, MAX_DIM, type ModelConfig } from "../model/dims.js";
 
 /**
  * Refuses, before anything is allocated, dimensions whose matrices would not fit in half this
- * machine's memory (model/dims.ts counts them).
+ * machine's memory (model/dims.ts bytesHeld: the trace kept or not, V8's objects, the output).
  */
-export function assertFits(c: ModelConfig, limitBytes = memoryLimit()): void {
+export function assertFits(c: ModelConfig, keep = true, limitBytes = memoryLimit()): void {
   for (const name of ["seq", "emb", "dmodel", "heads", "layers", "ffn", "src"] as const) {
     if (c[name] > MAX_DIM)
       throw new UserError(`--${name} ${c[name]} is too large (at most ${MAX_DIM})`);
   }
-  const bytes = 8 * numbersHeld(c);
+  const bytes = bytesHeld(c, keep);
   if (bytes > limitBytes) {
     const gib = (b: number) => `${(b / 2 ** 30).toFixed(1)} GiB`;
     throw new UserError(

@@ -41,7 +41,7 @@ export async function runModelCommand(computation: Computation, o: ModelOptions)
     causal: o.causal === true ? true : undefined,
   });
   const { config, supplied, rng, seed } = request;
-  assertFits(config);
+  assertFits(config, !(o.quiet === true && o.why === undefined)); // --why keeps the trace
   const table = new TraceTable(config);
   const entry = o.why === undefined ? undefined : whyEntry(table, o.why, o);
   if (entry && (o.html || o.svg)) {
