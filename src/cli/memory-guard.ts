@@ -1,5 +1,5 @@
 import { UserError } from "../errors.js";
-import { bytesHeld, MAX_DIM, type ModelConfig } from "../model/dims.js";
+import { bytesHeld, LAYER_OVERHEAD_BYTES, MAX_DIM, type ModelConfig } from "../model/dims.js";
 
 /**
  * Refuses, before anything is allocated, dimensions whose matrices would not fit in half this
@@ -21,4 +21,13 @@ export function assertFits(c: ModelConfig, keep = true, limitBytes = memoryLimit
 
 function memoryLimit(): number {
   return process.getBuiltinModule("node:os").totalmem() / 2;
+}
+
+/** --layers alone, before the stack's step table is built: its V8 objects cost per layer. */
+export function assertLayersFit(layers: number | undefined, limitBytes = memoryLimit()): void {
+  if (layers === undefined || layers * LAYER_OVERHEAD_BYTES <= limitBytes) return;
+  const gib = (b: number) => `${(b / 2 ** 30).toFixed(1)} GiB`;
+  throw new UserError(
+    `--layers ${layers} needs about ${gib(layers * LAYER_OVERHEAD_BYTES)} for its layers' objects alone, more than the ${gib(limitBytes)} allowed (half this machine's memory)`,
+  );
 }

@@ -213,7 +213,7 @@ export function assertCausalSquare(d: Dims): void {
 /** A block of one head's scores under --quiet (math/attention-rows.ts), with its product. */
 const QUIET_BLOCK = 2 * (1 << 16);
 /** V8 objects per layer (trace steps, matrix headers, the table's rows): 80 KB measured, doubled. */
-const LAYER_OVERHEAD_BYTES = 160 * 1024;
+export const LAYER_OVERHEAD_BYTES = 160 * 1024;
 /** Output text per number printed (about 20 characters), with the string pieces held meanwhile. */
 const OUTPUT_BYTES_PER_NUMBER = 32;
 
