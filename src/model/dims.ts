@@ -216,6 +216,8 @@ const QUIET_BLOCK = 2 * (1 << 16);
 export const LAYER_OVERHEAD_BYTES = 160 * 1024;
 /** Output text per number printed (about 20 characters), with the string pieces held meanwhile. */
 const OUTPUT_BYTES_PER_NUMBER = 32;
+/** The matmul worker thread and the modules loaded late (render, output): 40 MB measured. */
+const RUNTIME_BYTES = 64 * 2 ** 20;
 
 /**
  * An upper bound on the bytes a run holds at its peak: its inputs and every layer's weights; the
@@ -231,7 +233,7 @@ export function bytesHeld(c: ModelConfig, keep = true): number {
     const inputs = (c.seq + 2 * c.src) * c.dmodel;
     const held = inputs + (keep ? 4 * c.seq * c.src : QUIET_BLOCK) + c.seq * c.dmodel;
     const printed = keep ? held : inputs + c.seq * c.dmodel;
-    return 8 * held + OUTPUT_BYTES_PER_NUMBER * printed + LAYER_OVERHEAD_BYTES;
+    return 8 * held + OUTPUT_BYTES_PER_NUMBER * printed + LAYER_OVERHEAD_BYTES + RUNTIME_BYTES;
   }
   const inputs =
     c.seq * c.emb +
@@ -242,7 +244,9 @@ export function bytesHeld(c: ModelConfig, keep = true): number {
   const layer = blocks * attention + rest;
   const held = inputs + (keep ? c.layers : 1) * layer;
   const printed = keep ? held : inputs + c.seq * c.emb;
-  return 8 * held + OUTPUT_BYTES_PER_NUMBER * printed + LAYER_OVERHEAD_BYTES * c.layers;
+  return (
+    8 * held + OUTPUT_BYTES_PER_NUMBER * printed + LAYER_OVERHEAD_BYTES * c.layers + RUNTIME_BYTES
+  );
 }
 
 /** The most multiply-adds of any one product of the run (what decides whether a second thread helps). */
