@@ -14,7 +14,7 @@ import { jsonChunks } from "../render/json.js";
 import { makeNormals } from "../rng/normals.js";
 import { paintFor } from "./color.js";
 import { type PictureOptions, pictureStep, writePictures } from "./html-output.js";
-import { assertFits } from "./memory-guard.js";
+import { assertFits, assertLayersFit } from "./memory-guard.js";
 import { type CommonOptions, dimFlags } from "./options.js";
 import { emit, outputWidth } from "./output.js";
 import { progressLine } from "./progress.js";
@@ -32,6 +32,7 @@ export interface ModelOptions extends CommonOptions, PictureOptions, WhyOptions 
  * model, then print. Everything that can fail on bad input fails before anything is printed.
  */
 export async function runModelCommand(computation: Computation, o: ModelOptions): Promise<void> {
+  assertLayersFit(dimFlags(o).layers);
   const loaded = await loadInput(o.input);
   const request = runRequest(computation, loaded, {
     dims: dimFlags(o),
@@ -41,7 +42,7 @@ export async function runModelCommand(computation: Computation, o: ModelOptions)
     causal: o.causal === true ? true : undefined,
   });
   const { config, supplied, rng, seed } = request;
-  assertFits(config);
+  assertFits(config, !(o.quiet === true && o.why === undefined)); // --why keeps the trace
   const table = new TraceTable(config);
   const entry = o.why === undefined ? undefined : whyEntry(table, o.why, o);
   if (entry && (o.html || o.svg)) {

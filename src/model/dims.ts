@@ -210,20 +210,43 @@ export function assertCausalSquare(d: Dims): void {
   }
 }
 
+/** A block of one head's scores under --quiet (math/attention-rows.ts), with its product. */
+const QUIET_BLOCK = 2 * (1 << 16);
+/** V8 objects per layer (trace steps, matrix headers, the table's rows): 80 KB measured, doubled. */
+export const LAYER_OVERHEAD_BYTES = 160 * 1024;
+/** Output text per number printed (about 20 characters), with the string pieces held meanwhile. */
+const OUTPUT_BYTES_PER_NUMBER = 32;
+/** The matmul worker thread and the modules loaded late (render, output): 40 MB measured. */
+const RUNTIME_BYTES = 64 * 2 ** 20;
+
 /**
- * About how many numbers a run holds at once: the inputs, plus the intermediates of one layer
- * (one head's attention matrices at a time).
+ * An upper bound on the bytes a run holds at its peak: its inputs and every layer's weights; the
+ * trace, when kept, of every head (q, k, v, scores, scaled, masked, weights, z) and every layer
+ * (projections, residuals, norms, the feed-forward); under --quiet one block of one head's scores
+ * and one layer's intermediates; V8's objects per layer; and the output text.
  */
-export function numbersHeld(c: ModelConfig): number {
+export function bytesHeld(c: ModelConfig, keep = true): number {
   const hd = c.heads * c.dmodel;
-  if (c.computation === "attention") return (c.seq + 2 * c.src) * c.dmodel + 4 * c.seq * c.src;
+  const perHead = (4 * c.seq * c.src + (c.seq + 2 * c.src) * c.dmodel + c.seq * c.dmodel) * c.heads;
+  const blocks = c.computation === "decode" ? (c.cross ? 2 : 1) : 1;
+  if (c.computation === "attention") {
+    const inputs = (c.seq + 2 * c.src) * c.dmodel;
+    const held = inputs + (keep ? 4 * c.seq * c.src : QUIET_BLOCK) + c.seq * c.dmodel;
+    const printed = keep ? held : inputs + c.seq * c.dmodel;
+    return 8 * held + OUTPUT_BYTES_PER_NUMBER * printed + LAYER_OVERHEAD_BYTES + RUNTIME_BYTES;
+  }
   const inputs =
     c.seq * c.emb +
     (c.cross ? c.src * c.emb : 0) +
-    c.layers * (2 * (4 * c.emb * hd) + 2 * c.emb * c.ffn);
-  const perLayer =
-    4 * c.seq * c.src + 4 * (c.seq + c.src) * hd + 8 * c.seq * c.emb + 2 * c.seq * c.ffn;
-  return inputs + perLayer;
+    c.layers * (blocks * 4 * c.emb * hd + 2 * c.emb * c.ffn + 4 * c.emb);
+  const attention = keep ? perHead : QUIET_BLOCK + (c.seq + 2 * c.src) * hd;
+  const rest = 12 * c.seq * c.emb + 3 * c.seq * c.ffn + 2 * (c.seq + 2 * c.src) * hd;
+  const layer = blocks * attention + rest;
+  const held = inputs + (keep ? c.layers : 1) * layer;
+  const printed = keep ? held : inputs + c.seq * c.emb;
+  return (
+    8 * held + OUTPUT_BYTES_PER_NUMBER * printed + LAYER_OVERHEAD_BYTES * c.layers + RUNTIME_BYTES
+  );
 }
 
 /** The most multiply-adds of any one product of the run (what decides whether a second thread helps). */
