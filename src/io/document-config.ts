@@ -47,6 +47,7 @@ export function statedConfig(doc: Record<string, unknown>, file: string): Stated
   const out: StatedConfig = { computation: command as Computation, dims: {} };
   for (const k of DIM_KEYS) {
     if (c[k] === undefined) continue;
+    if (k === "src" && c.cross === false) continue; // decode --no-cross: no memory, src is moot
     if (!Number.isSafeInteger(c[k]) || (c[k] as number) < 1)
       throw bad(k, "a positive whole number");
     out.dims[k] = c[k] as number;

@@ -217,7 +217,7 @@ export const LAYER_OVERHEAD_BYTES = 160 * 1024;
 /** Output text per number printed (about 20 characters), with the string pieces held meanwhile. */
 const OUTPUT_BYTES_PER_NUMBER = 32;
 /** The matmul worker thread and the modules loaded late (render, output): 40 MB measured. */
-const RUNTIME_BYTES = 64 * 2 ** 20;
+const RUNTIME_BYTES = 96 * 2 ** 20;
 
 /**
  * An upper bound on the bytes a run holds at its peak: its inputs and every layer's weights; the

@@ -99,7 +99,9 @@ describe("matrices fitted to the terminal's width", () => {
     const table = out.split("\n").filter((l) => /^[┌│└]/.test(l));
     expect(table.length).toBeGreaterThan(4);
     for (const l of table) expect(l.length, l).toBeLessThanOrEqual(cols);
-    expect(out).toMatch(/│ wrong\s+│ 2\.68\s+│[^│]*softmax-all/);
+    expect(out).toMatch(/│ wrong\s+│ 2\.68\s+│/);
+    // at 60 columns the diagnosis column is narrow enough to cut a long id; from 80 it is whole
+    if (cols >= 80) expect(out.replace(/[│\s]+/g, " ")).toMatch(/softmax-all/);
   });
 });
 
