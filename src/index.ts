@@ -8,6 +8,7 @@
 import { answerConfig } from "./check/answer.js";
 import { type Grade, grade } from "./check/grade.js";
 import { UserError } from "./errors.js";
+import { studentOf } from "./io/answer-files.js";
 import { answerGenerator } from "./io/document-config.js";
 import { readInput } from "./io/read.js";
 import { readAnswer } from "./io/read-answer.js";
@@ -158,7 +159,9 @@ export interface CheckOptions extends Omit<DecodeOptions, "inputs" | "quiet"> {
 }
 
 /** One answer's result: its grade, or why the file could not be read or used. */
-export type CheckResult = { file: string; grade: Grade } | { file: string; error: string };
+export type CheckResult =
+  | { file: string; student?: string; grade: Grade }
+  | { file: string; student?: string; error: string };
 
 /** The grades of `check`: one result per answer file (a file that cannot be read has `error`). */
 export interface CheckReport {
@@ -201,10 +204,10 @@ export async function check(
         generator.seed === undefined ? generator : chooseSeed(generator.rng, generator.seed);
       const normals = await makeNormals(rng, seed ?? 0);
       const g = grade(answer, config, { tolerance: { rtol, atol }, seed, normals });
-      results.push({ file: answer.file, grade: g });
+      results.push({ file: answer.file, student: studentOf(file), grade: g });
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
-      results.push({ file, error: e.message });
+      results.push({ file, student: studentOf(file), error: e.message });
     }
   }
   const rng = given?.rng ?? options.rng ?? "numpy";

@@ -54,7 +54,7 @@ export function answerFiles(args: string[]): AnswerFile[] {
   });
 }
 
-function studentOf(path: string): string {
+export function studentOf(path: string): string {
   return join(dirname(path), basename(path, extname(path)));
 }
 

@@ -26,6 +26,7 @@ function tty(
   const command = `stty cols ${cols} rows 1000; exec ${quote(process.execPath)} ${quote(BIN)} ${args.map(quote).join(" ")} ${redirect}`;
   const base: Record<string, string | undefined> = {
     ...process.env,
+    CI: undefined, // supports-color turns colour off on any terminal when CI is set
     PAGER: "cat",
     TERM: "xterm-256color",
     ...env,
