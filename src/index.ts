@@ -203,7 +203,8 @@ export async function check(
       const { rng, seed } =
         generator.seed === undefined ? generator : chooseSeed(generator.rng, generator.seed);
       const normals = await makeNormals(rng, seed ?? 0);
-      const g = grade(answer, config, { tolerance: { rtol, atol }, seed, normals });
+      const seedNote = seed === undefined ? undefined : `seed ${seed} (from --seed)`;
+      const g = grade(answer, config, { tolerance: { rtol, atol }, seed, normals, seedNote });
       results.push({ file: answer.file, student: studentOf(file), grade: g });
     } catch (e) {
       if (!(e instanceof UserError)) throw e;
