@@ -3,7 +3,8 @@ import type { ModelConfig } from "../model/dims.js";
 import type { Answer } from "./answer.js";
 import type { Tolerance } from "./compare.js";
 import { type Grade, grade } from "./grade.js";
-import { type SeedFound, type Stream, searchSeed } from "./seed-search.js";
+import type { NumpyGenerator } from "./seed-draws.js";
+import { type SeedFound, searchSeed, unsearchable } from "./seed-search.js";
 
 export interface SeedChoice {
   /** the seed for this answer: its own `seed` entry, the --seeds file's row, or --seed */
@@ -15,8 +16,8 @@ export interface SeedChoice {
 }
 
 export interface SearchTools {
-  /** a numpy stream for a seed (only when the generator is numpy: the search needs it) */
-  stream?: (seed: number) => Stream;
+  /** numpy's generator (only when the generator is numpy: the search replays it) */
+  numpy?: NumpyGenerator;
 }
 
 /**
@@ -32,11 +33,10 @@ export function gradeAnswer(
   tools: SearchTools,
 ): Grade | { error: string } {
   const bare = isBare(answer);
-  // the search replays the homework's cell thousands of times: only for a cell of its size
-  const small = config.seq * config.emb <= 64 * 64 && config.layers === 1;
+  const seedNumber = typeof choice.seed === "number" ? choice.seed : undefined;
   const search = () =>
-    bare && small && tools.stream
-      ? searchSeed(answer.computed.get("output")!, config, tools.stream, tolerance)
+    bare && tools.numpy && !unsearchable(config)
+      ? searchSeed(answer.computed.get("output")!, config, tools.numpy, tolerance, seedNumber)
       : undefined;
   const from = choice.from ? ` (from ${choice.from})` : "";
   if (choice.seed === undefined && bare) {

@@ -11,8 +11,8 @@ import { codeKind, splitSubmissions } from "../io/submissions.js";
 import type { Result } from "../render/check.js";
 import * as render from "../render/check.js";
 import { jsonText } from "../render/json.js";
-import { makeNormals, type RngName } from "../rng/normals.js";
-import { NumpyStream } from "../rng/numpy-stream.js";
+import { MT19937 } from "../rng/mt19937.js";
+import { makeNormals, polarFromDoubles, type RngName } from "../rng/normals.js";
 import { chooseSeed } from "../rng/seed.js";
 import type { CheckOptions } from "./check.js";
 import { gradeCode } from "./check-code.js";
@@ -72,6 +72,9 @@ export async function runCheck(args: string[], o: CheckOptions): Promise<void> {
   if (status !== EXIT.ok) throw new ExitError(status);
 }
 
+/** numpy's generator, for the seed search. */
+const NUMPY = { mt: (s: number) => new MT19937(s), polar: polarFromDoubles };
+
 /** Each answer at its own seed (its entry, --seeds, --seed), searched for when it has none. */
 async function gradeAnswers(
   files: AnswerFile[],
@@ -92,7 +95,7 @@ async function gradeAnswers(
       const generator = answerGenerator({ rng: o.rng, seed }, answer.stated, file);
       const drawn =
         generator.seed === undefined ? generator : chooseSeed(generator.rng, generator.seed);
-      const tools = drawn.rng === "numpy" ? { stream: (s: number) => new NumpyStream(s) } : {};
+      const tools = drawn.rng === "numpy" ? { numpy: NUMPY } : {};
       const choice = await seedChoice(answer.seed, seedOf(seeds, file), drawn.seed, drawn.rng);
       const graded = gradeAnswer(answer, config, choice, tolerance, tools);
       if ("error" in graded) throw new UserError(graded.error);
