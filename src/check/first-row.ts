@@ -20,17 +20,23 @@ export function firstRow({ seq: n, emb: e, dmodel: d }: ModelConfig) {
     /** n1₀ of the draws `m` laid out as `at` says, written into `n1` (length emb). */
     norm1(m: Float64Array, at: Offsets, n1: Float64Array): void {
       const { x, wq, wk, wv, wo } = at;
-      q.fill(0);
-      kv.fill(0);
       z.fill(0);
+      for (let j = 0; j < d; j++) {
+        let qj = 0;
+        for (let i = 0; i < e; i++) qj += m[x + i] * m[wq + i * d + j]; // (1, e)·(e, d) → (1, d)
+        q[j] = qj;
+      }
       for (let r = 0; r < n; r++) {
-        for (let i = 0; i < e; i++) {
-          const xi = m[x + r * e + i];
-          for (let j = 0; j < d; j++) {
-            if (r === 0) q[j] += xi * m[wq + i * d + j]; // (1, e)·(e, d) → (1, d)
-            kv[r * d + j] += xi * m[wk + i * d + j]; // (n, e)·(e, d) → (n, d)
-            kv[n * d + r * d + j] += xi * m[wv + i * d + j];
+        for (let j = 0; j < d; j++) {
+          let k = 0;
+          let v = 0;
+          for (let i = 0; i < e; i++) {
+            const xi = m[x + r * e + i];
+            k += xi * m[wk + i * d + j]; // (n, e)·(e, d) → (n, d)
+            v += xi * m[wv + i * d + j];
           }
+          kv[r * d + j] = k;
+          kv[n * d + r * d + j] = v;
         }
       }
       let max = Number.NEGATIVE_INFINITY;

@@ -1,9 +1,10 @@
 import type { Normals } from "../model/compute.js";
 import type { ModelConfig } from "../model/dims.js";
 import type { Answer } from "./answer.js";
-import type { Tolerance } from "./compare.js";
+import { singlePrecision, type Tolerance } from "./compare.js";
 import { type Grade, grade } from "./grade.js";
 import type { NumpyGenerator } from "./seed-draws.js";
+import { noSeedMessage, searchedHint } from "./seed-hints.js";
 import { type SeedFound, searchSeed, unsearchable } from "./seed-search.js";
 
 export interface SeedChoice {
@@ -33,19 +34,21 @@ export function gradeAnswer(
   tools: SearchTools,
 ): Grade | { error: string } {
   const bare = isBare(answer);
-  const seedNumber = typeof choice.seed === "number" ? choice.seed : undefined;
+  const output = answer.computed.get("output")!;
+  const given = typeof choice.seed === "number" ? choice.seed : undefined;
+  // the search replays numpy's generator; --rng seedrandom has no notebook to match
+  const skipped = tools.numpy
+    ? unsearchable(config, output)
+    : "the search replays numpy's generator, not --rng seedrandom";
+  const precision = answer.single ? singlePrecision(tolerance) : tolerance;
   const search = () =>
-    bare && tools.numpy && !unsearchable(config)
-      ? searchSeed(answer.computed.get("output")!, config, tools.numpy, tolerance, seedNumber)
+    bare && tools.numpy && !skipped
+      ? searchSeed(output, config, tools.numpy, precision, given)
       : undefined;
   const from = choice.from ? ` (from ${choice.from})` : "";
   if (choice.seed === undefined && bare) {
     const found = search();
-    if (!found) {
-      return {
-        error: `${answer.file}: no seed given, and no seed 0–9999 (nor a usual one) reproduces it with the homework's draws or a common draw-order slip; give --seed S or --seeds FILE`,
-      };
-    }
+    if (!found) return { error: noSeedMessage(answer.file, output, skipped) };
     return gradeFound(answer, found, tolerance, "no seed given: ");
   }
   const g = grade(answer, config, {
@@ -56,8 +59,11 @@ export function gradeAnswer(
   });
   if (g.pass || g.diagnosis.length > 0 || g.slip || !bare) return g;
   const found = search();
-  if (!found) return g;
-  return gradeFound(answer, found, tolerance, `wrong at seed ${choice.seed}${from}; `);
+  if (found) return gradeFound(answer, found, tolerance, `wrong at seed ${choice.seed}${from}; `);
+  return {
+    ...g,
+    hints: [...g.hints, skipped ? `no other seed searched: ${skipped}` : searchedHint(output)],
+  };
 }
 
 function gradeFound(answer: Answer, f: SeedFound, tolerance: Tolerance, lead: string): Grade {

@@ -73,7 +73,7 @@ export class SeedDraws {
 
   /** A run's first `n` normals, drawing doubles as it needs them. */
   private run(r: NormalRun, n: number): Float64Array {
-    while (r.extend(this.uniforms.subarray(0, this.drawn), n) < n) {
+    while (r.made < n && r.extend(this.uniforms.subarray(0, this.drawn), n) < n) {
       this.drawTo(this.drawn + CHUNK - 1);
     }
     return r.values;
@@ -92,7 +92,7 @@ export class SeedDraws {
 /** The normals the polar method makes from a seed's doubles, from one of them on. */
 class NormalRun {
   values: Float64Array = new Float64Array(1024);
-  private made = 0;
+  made = 0;
   /** the next double the polar method reads */
   private readonly at = { next: 0 };
 
