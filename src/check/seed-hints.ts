@@ -16,9 +16,13 @@ export function noSeedMessage(file: string, output: Matrix, skipped?: string): s
   return `${file}: no seed given, and nothing searched (${SEARCHED}) reproduces it; ${lastStep(output)}; ${GIVE_SEED}`;
 }
 
-/** The hint when a seed was given, nothing explains the output, and the search found nothing. */
+/**
+ * The hint when a seed was given, nothing explains the output, and the search found nothing;
+ * with why, when the output's rows are not layer-normalised (grade's hints say when they are).
+ */
 export function searchedHint(output: Matrix): string {
-  return `no seed searched (${SEARCHED}) reproduces the output either; ${lastStep(output)}`;
+  const searched = `no seed searched (${SEARCHED}) reproduces the output either`;
+  return unnormalisedRow(output) ? `${searched}; ${lastStep(output)}` : searched;
 }
 
 /**
