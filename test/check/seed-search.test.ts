@@ -173,6 +173,15 @@ describe("the search finds late seeds and slips (numpy-made outputs)", () => {
   });
 });
 
+describe("a float32 output with no seed", () => {
+  it("is searched for at float32's precision (float64's fails at its seed)", () => {
+    const { seed } = fixture<{ seed: number }>("answers/submissions/float32-seed.json");
+    const { code, rows } = check([`${ROOT}fixtures/answers/submissions/float32.npy`]);
+    expect(code).toBe(0);
+    expect(rows[0]).toMatchObject({ seed, pass: true, draw_order: "homework" });
+  });
+});
+
 describe("when the search finds nothing, it says what it searched and what the rows say", () => {
   const searched =
     "the usual seeds and 0–9999, each with the homework's draw order and 7 common slips";
