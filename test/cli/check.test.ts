@@ -246,7 +246,7 @@ describe("check: bad usage", () => {
     [
       "a bare output without a seed that no search reproduces",
       [`${A}/homework/pairs-seed0/no-scale+softmax-all.npy`],
-      /no seed given, and no seed 0–9999 .* reproduces it/,
+      /no seed given, and nothing searched \(the usual seeds and 0–9999, .*\) reproduces it/,
     ],
     ["a missing file", ["--seed", "0", `${A}/nope.npy`], /cannot read .*nope\.npy: no such file/],
     [
