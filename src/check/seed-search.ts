@@ -126,7 +126,8 @@ export function searchSeed(
   plans.forEach((p, i) => {
     p.sameCell = plans.findIndex((q, j) => j < i && !q.order.ffn && sameCell(p, q));
   });
-  const draws = new SeedDraws(numpy, plans[0].at.w1);
+  const most = Math.max(...plans.filter((p) => !p.order.ffn).map((p) => p.need));
+  const draws = new SeedDraws(numpy, plans[0].at.w1, most);
   const row = firstRow(config);
   const target = output.data.subarray(0, config.emb);
   for (const seed of seeds) {
