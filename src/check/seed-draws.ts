@@ -14,7 +14,8 @@ const CHUNK = 64;
 
 /**
  * One seed's draws, shared by every draw order the search tries: MT19937's doubles, and the
- * normals np.random.randn makes of them, each drawn once and only as far as an order asks.
+ * normals np.random.randn makes of them, each drawn once: the doubles most seeds need in one go,
+ * then more only as far as an order asks.
  *
  * `np.random.rand` for the first `randFirst` values, then randn, reads the same doubles: the polar
  * method takes them in pairs, so when `randFirst` is even the normals after the rand values are
@@ -47,7 +48,7 @@ export class SeedDraws {
     this.afterRand = randFirst % 2 === 0 ? this.randn : new NormalRun(numpy.polar, randFirst);
   }
 
-  /** np.random.seed(seed): nothing drawn yet. */
+  /** np.random.seed(seed), and the doubles most seeds need drawn. */
   reseed(seed: number): void {
     this.mt.reseed(seed);
     this.drawn = 0;
