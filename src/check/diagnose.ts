@@ -135,7 +135,7 @@ function withDraws(
   inputs: Inputs,
   stream: Normals | undefined,
 ): Mistake[] {
-  if (!m.variant.ffnBiases) return [m];
+  if (!m.draws) return [m];
   if (!stream) return [];
   return [{ ...m, variant: { ...m.variant, drawnBiases: ffnBiasDraws(config, inputs, stream) } }];
 }

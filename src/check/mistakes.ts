@@ -13,6 +13,8 @@ export interface Mistake {
   fix: string;
   /** within tolerance of the right answer: said in a note on a correct answer, never a failure */
   accepted?: boolean;
+  /** it draws more from the seed's stream than the homework (check draws them before a replay) */
+  draws?: boolean;
 }
 
 const ATTENTION: readonly Computation[] = ["encode", "attention"];
@@ -171,6 +173,7 @@ export const MISTAKES: readonly Mistake[] = [
     id: "ffn-biases",
     variant: { ffnBiases: true },
     applies: LAYER,
+    draws: true,
     // its draws are laid out for one layer: W1, b1, W2, b2 after Wo
     fits: (c) => c.layers === 1,
     message:
