@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
 import { MISTAKES } from "../../src/check/mistakes.js";
 import { cli, ROOT } from "../helpers.js";
@@ -141,5 +142,16 @@ describe("the catalogue", () => {
     }
     const decoder = MISTAKES.filter((m) => m.applies.includes("decode")).map((m) => m.id);
     expect(decoder).toEqual(DECODER_IDS);
+  });
+});
+
+describe("the README's catalogue tables", () => {
+  it("have a row for every id, with its fix as the report gives it", () => {
+    const readme = readFileSync(`${ROOT}README.md`, "utf8").split("\n");
+    for (const m of MISTAKES) {
+      const row = readme.find((l) => l.startsWith(`| \`${m.id}\` `));
+      expect(row, m.id).toBeDefined();
+      expect(row, m.id).toContain(`\`${m.fix}\``);
+    }
   });
 });
