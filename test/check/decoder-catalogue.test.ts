@@ -71,6 +71,32 @@ describe("decoder answers are diagnosed", () => {
     expect(ids(rows)).toEqual(named.map((id) => [id]));
   });
 
+  it("a JSON answer with the decoder's inputs, its W1, W2 from the seed (feed_forward drew them)", () => {
+    const files = ["correct", "mask-reversed"].map((s) => `${D}/json-seed6-${s}.json`);
+    const { rows } = check(["--seed", "6", ...files]);
+    expect(rows.map((r) => [r.against, r.verdict, r.seed])).toEqual([
+      ["decode", "correct", 6],
+      ["decode", "wrong", 6],
+    ]);
+    expect(ids(rows)).toEqual([[], ["mask-reversed"]]);
+  });
+
+  it("another size told by flags (seq 5 × emb 6 from the shape, --dmodel 2, a memory of --src 7)", () => {
+    const named = [
+      "correct",
+      "no-mask",
+      "mask-after-softmax",
+      "cross-kv-from-decoder",
+      "no-add-norm3",
+    ];
+    const files = named.map((id) => `${D}/seed5-5x6x2-src7/${id}.npy`);
+    const flags = ["--against", "decode", "--seed", "5", "--src", "7", "--dmodel", "2"];
+    const { rows } = check([...flags, ...files]);
+    expect(rows.map((r) => r.verdict)).toEqual(["correct", "wrong", "wrong", "wrong", "wrong"]);
+    // cross-q-from-memory cannot be computed with 7 memory rows for 5 decoder rows: not tried
+    expect(ids(rows)).toEqual([[], ...named.slice(1).map((id) => [id])]);
+  });
+
   it("a diagnosis its own intermediates contradict is not made (no-mask's output, masked weights)", () => {
     const { code, rows } = check([`${D}/contradicted.npz`]);
     expect(code).toBe(1);
