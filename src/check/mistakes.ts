@@ -17,7 +17,8 @@ export interface Mistake {
   draws?: boolean;
 }
 
-const ATTENTION: readonly Computation[] = ["encode", "attention"];
+/** attention's own mistakes: in Question 1, in the encoder, and in both of the decoder's attentions */
+const ATTENTION: readonly Computation[] = ["encode", "attention", "decode"];
 const LAYER: readonly Computation[] = ["encode"];
 const DECODER: readonly Computation[] = ["decode"];
 

@@ -32,6 +32,8 @@ export interface DecoderLayerTrace {
 export interface DecoderWiring {
   /** the self-attention's parts; `causal`: the layer adds its causal mask before their softmax */
   self: { parts: AttentionParts; causal: boolean };
+  /** the cross-attention's parts (no mask) */
+  crossParts: AttentionParts;
   /** where the cross-attention's queries and its keys and values come from */
   crossSources(decoder: Matrix, memory: Matrix): { xq: Matrix; xkv: Matrix };
   /** the connection around the feed-forward (the third sublayer; the second without memory) */
@@ -42,6 +44,7 @@ export interface DecoderWiring {
 /** The paper's decoder layer, and the homework's Question 3. */
 export const PAPER_DECODER: DecoderWiring = {
   self: { parts: SCALED_DOT_PRODUCT, causal: true },
+  crossParts: SCALED_DOT_PRODUCT,
   crossSources: (decoder, memory) => ({ xq: decoder, xkv: memory }),
   ffnConnection: addNorm,
   feedForward,
@@ -78,7 +81,12 @@ export function decoderLayer(
   const crossAttention = (m: Matrix) => (h: Matrix) => {
     const onHead = (head: number) => progress?.({ step: "cross-attention", head });
     const { xq, xkv } = wiring.crossSources(h, m); // (seq, emb) queries, (src, emb) keys/values
-    const cross = multiHeadAttention(xq, xkv, crossWeights(w), { heads, keep, onHead });
+    const cross = multiHeadAttention(xq, xkv, crossWeights(w), {
+      heads,
+      keep,
+      parts: wiring.crossParts,
+      onHead,
+    });
     return { trace: cross, out: cross.attn }; // (seq, emb)
   };
   const positionWise = (h: Matrix) => {

@@ -125,6 +125,8 @@ export function rewireDecoder(v: Variant): DecoderWiring {
   return {
     // the right mask is the layer's own (its `masked` step kept); a wrong one is in the softmax
     self: { parts: attentionParts(v, right ? "none" : v.decoderMask), causal: right },
+    // a student's one attention function serves both: its mistakes are in the cross-attention too
+    crossParts: attentionParts(v, "none"),
     crossSources: CROSS_SOURCES[v.crossSources],
     ffnConnection: v.addNorm3 ? addNorm : withoutAddNorm,
     feedForward: FEED_FORWARDS[v.relu],

@@ -53,6 +53,16 @@ describe("decoder answers are diagnosed", () => {
     },
   );
 
+  it.each([0, 1])(
+    "attention's own mistakes in the decoder's attention function, seed %i",
+    (seed) => {
+      const named = ["no-scale", "softmax-all"];
+      const files = named.map((id) => `${D}/seed${seed}/${id}.npy`);
+      const { rows } = check(["--against", "decode", "--seed", String(seed), ...files]);
+      expect(ids(rows)).toEqual(named.map((id) => [id]));
+    },
+  );
+
   it("npz answers holding the decoder's inputs (told decode by y, memory): each names its id", () => {
     const { code, rows } = check(DECODER_IDS.map((id) => `${D}/npz/${id}.npz`));
     expect(code).toBe(1);
@@ -166,8 +176,8 @@ describe("the catalogue", () => {
       expect(m.fix).not.toMatch(/\n/);
       expect(m.fix.length).toBeGreaterThan(0);
     }
-    const decoder = MISTAKES.filter((m) => m.applies.includes("decode")).map((m) => m.id);
-    expect(decoder).toEqual(DECODER_IDS);
+    const decoderOnly = MISTAKES.filter((m) => m.applies.join() === "decode").map((m) => m.id);
+    expect(decoderOnly).toEqual(DECODER_IDS);
   });
 });
 
