@@ -157,16 +157,20 @@ const MASKED: Record<Variant["decoderMask"], (softmax: Softmax) => Softmax> = {
   // x + np.triu(np.ones((n, n)), k=1): 1 added to the hidden scores, nothing hidden
   "ones-hidden": (s) => (x, dk) =>
     s(
-      map2(x, (a, i, j) => (j > i ? a + 1 : a)),
+      plusOne(x, (i, j) => j > i),
       dk,
     ),
   // x + np.tril(np.ones((n, n))): 1 added to the visible scores (a keep-mask added as it is)
   "ones-visible": (s) => (x, dk) =>
     s(
-      map2(x, (a, i, j) => (j <= i ? a + 1 : a)),
+      plusOne(x, (i, j) => j <= i),
       dk,
     ),
 };
+
+/** x + a 0/1 mask: 1 added to entry (i, j) where `where(i, j)`. */
+const plusOne = (x: Matrix, where: (i: number, j: number) => boolean) =>
+  map2(x, (a, i, j) => (where(i, j) ? a + 1 : a));
 
 /** Entry (i, j) of `a` rewritten by `f`. */
 function map2(a: Matrix, f: (v: number, i: number, j: number) => number): Matrix {
