@@ -173,7 +173,7 @@ export const MISTAKES: readonly Mistake[] = [
   {
     id: "ffn-biases",
     variant: { ffnBiases: true },
-    applies: LAYER,
+    applies: ["encode", "decode"],
     draws: true,
     // its draws are laid out for one layer: W1, b1, W2, b2 after Wo
     fits: (c) => c.layers === 1,

@@ -108,14 +108,7 @@ export function rewire(v: Variant): EncoderWiring {
       : biases
         ? biasedFeedForward(biases)
         : FEED_FORWARDS[v.relu],
-    weights:
-      v.wqForKeys || biases
-        ? (w) => ({
-            ...w,
-            wk: v.wqForKeys ? w.wq : w.wk,
-            ...(biases ? { w1: biases.w1, w2: biases.w2 } : {}),
-          })
-        : undefined,
+    weights: v.wqForKeys ? (w) => ({ ...w, wk: w.wq }) : undefined,
   };
 }
 
@@ -129,7 +122,7 @@ export function rewireDecoder(v: Variant): DecoderWiring {
     crossParts: attentionParts(v, "none"),
     crossSources: CROSS_SOURCES[v.crossSources],
     ffnConnection: v.addNorm3 ? addNorm : withoutAddNorm,
-    feedForward: FEED_FORWARDS[v.relu],
+    feedForward: v.ffnBiases ? biasedFeedForward(drawn(v)) : FEED_FORWARDS[v.relu],
   };
 }
 
@@ -200,9 +193,12 @@ function drawn(v: Variant): FfnBiases {
   return v.drawnBiases;
 }
 
-/** max(0, x·W1 + b1)·W2 + b2: the paper's FFN, with its biases broadcast over the rows. */
-function biasedFeedForward({ b1, b2 }: FfnBiases): EncoderWiring["feedForward"] {
-  return (x, w1, w2): FeedForwardTrace => {
+/**
+ * max(0, x·W1 + b1)·W2 + b2: the paper's FFN, with its biases broadcast over the rows, and its
+ * W1, W2 as the biases' draws laid them out (not the layer's).
+ */
+function biasedFeedForward({ w1, b1, w2, b2 }: FfnBiases): EncoderWiring["feedForward"] {
+  return (x): FeedForwardTrace => {
     const hidden = relu(addRow(matmul(x, w1), b1)); // (seq, emb)·(emb, ffn) + (1, ffn) → (seq, ffn)
     return { hidden, ffn: addRow(matmul(hidden, w2), b2) }; // (seq, ffn)·(ffn, emb) + (1, emb)
   };

@@ -150,6 +150,12 @@ describe("biases added in feed_forward (W1, b1, W2, b2 drawn in turn)", () => {
     expect(rows[0].diagnosis[0].fix).toContain("no b1, b2");
   });
 
+  it.each([0, 1])("a decoder's feed_forward with biases at seed %i is ffn-biases", (seed) => {
+    const file = `${D}/seed${seed}/ffn-biases.npy`;
+    const { rows } = check(["--against", "decode", "--seed", String(seed), file]);
+    expect(ids(rows)).toEqual([["ffn-biases"]]);
+  });
+
   it("an npz with the cell's inputs (x … Wo), the biases from the seed's stream after them", () => {
     const { rows } = check(["--seed", "4", `${B}/cell-inputs.npz`]);
     expect(ids(rows)).toEqual([["ffn-biases"]]);
