@@ -1,8 +1,8 @@
 import { writeFileSync } from "node:fs";
-import { answerConfig } from "../check/answer.js";
+import { type Answer, answerConfig } from "../check/answer.js";
 import type { CodeResult } from "../check/code/result.js";
 import { gradeAnswer, type SeedChoice } from "../check/grade-answer.js";
-import { EXIT, ExitError, errorLine, printable, UserError } from "../errors.js";
+import { EXIT, ExitError, printable, UserError } from "../errors.js";
 import { type AnswerFile, answerFiles, readSeedsFile, seedOf } from "../io/answer-files.js";
 import { answerGenerator } from "../io/document-config.js";
 import { readInput } from "../io/read.js";
@@ -37,8 +37,7 @@ export async function runCheck(args: string[], o: CheckOptions): Promise<void> {
   const seed = given?.seed;
   const rng = given?.rng ?? o.rng ?? "numpy";
   const tol = { rtol: o.rtol, atol: o.atol };
-  const alone = answers.length + code.length === 1 && answers[0]?.path === args[0];
-  const results = await gradeAnswers(answers, o, seed, alone);
+  const results = await gradeAnswers(answers, o, seed);
   const graded = code.length > 0 ? await gradeCode(code, o) : undefined;
   const codeResults = graded?.results ?? [];
   if (o.csv && code.length > 0) {
@@ -50,7 +49,10 @@ export async function runCheck(args: string[], o: CheckOptions): Promise<void> {
     const doc = render.checkDocument(results, config);
     if (graded) {
       const passed = codeResults.filter((r) => r.pass).length;
-      doc.results = [...(doc.results as unknown[]), ...codeResults];
+      // each row says what it is, as answers' rows do: correct, wrong, or ungraded (not run)
+      const status = (r: CodeResult) => (r.pass ? "correct" : r.error ? "ungraded" : "wrong");
+      const coded = codeResults.map((r) => ({ ...r, status: status(r) }));
+      doc.results = [...(doc.results as unknown[]), ...coded];
       doc.passed = (doc.passed as number) + passed;
       doc.failed = (doc.failed as number) + codeResults.length - passed;
       doc.python = graded.versions ?? null;
@@ -63,12 +65,12 @@ export async function runCheck(args: string[], o: CheckOptions): Promise<void> {
     const config = { rtol: tol.rtol, atol: tol.atol, rng, seed: seed ?? null };
     await writeCheckPage(o.html, results, config);
   }
-  const errors = results.some((r) => "error" in r);
-  const wrong =
-    results.some((r) => "grade" in r && !r.grade.pass) || codeResults.some((r) => !r.pass);
-  // an unreadable file among several is a problem of the class, not of the command: exit 1
+  // a file that cannot be read or graded is a row and counts as not passed (SPEC §5): exit 1;
+  // exit 2 is left for the command itself (a bad flag, --seeds unreadable, nothing to grade)
   const internal = results.some((r) => "error" in r && r.error.startsWith("internal error"));
-  const status = internal ? EXIT.internal : errors || wrong ? EXIT.wrongAnswer : EXIT.ok;
+  const failed =
+    results.some((r) => render.statusOf(r) !== "correct") || codeResults.some((r) => !r.pass);
+  const status = internal ? EXIT.internal : failed ? EXIT.wrongAnswer : EXIT.ok;
   if (status !== EXIT.ok) throw new ExitError(status);
 }
 
@@ -77,38 +79,66 @@ async function gradeAnswers(
   files: AnswerFile[],
   o: CheckOptions,
   seed: number | string | undefined,
-  alone: boolean,
 ): Promise<Result[]> {
-  const flags = dimFlags(o);
-  const tolerance = { rtol: o.rtol, atol: o.atol };
   const seeds = o.seeds ? readSeedsFile(o.seeds) : new Map<string, number>();
   const results: Result[] = [];
-  for (const { path: file, student } of files) {
-    try {
-      const answer = readAnswer(await readInput(file), o.against);
-      const config = answerConfig(answer, { dims: flags, cross: o.cross, causal: o.causal });
-      assertFits(config);
-      // --seed and --rng, else the seed and generator a --json answer's config states
-      const generator = answerGenerator({ rng: o.rng, seed }, answer.stated, file);
-      const drawn =
-        generator.seed === undefined ? generator : chooseSeed(generator.rng, generator.seed);
-      const tools = drawn.rng === "numpy" ? { stream: (s: number) => new NumpyStream(s) } : {};
-      const choice = await seedChoice(answer.seed, seedOf(seeds, file), drawn.seed, drawn.rng);
-      const graded = gradeAnswer(answer, config, choice, tolerance, tools);
-      if ("error" in graded) throw new UserError(graded.error);
-      results.push({ file: answer.file, student, grade: graded });
-    } catch (e) {
-      // One file's failure, whatever it is, is its row; the others are still graded.
-      if (alone) throw e;
-      const message =
-        e instanceof UserError
-          ? e.message
-          : `internal error (a bug; please report it): ${(e as Error)?.message ?? e}`;
-      process.stderr.write(errorLine(message));
-      results.push({ file: printable(file), student, error: printable(message) });
-    }
-  }
+  for (const { path, student } of files)
+    results.push(await gradeFile(path, student, o, seed, seeds));
   return results;
+}
+
+/**
+ * One answer file's row: its grade; `unreadable` when it cannot be read as an answer (missing,
+ * not JSON/.npy/.npz, ambiguous keys); `ungraded` when it was read but cannot be graded (no seed
+ * and none found, no output, flags that disagree with it). Never thrown: the others are graded.
+ */
+async function gradeFile(
+  file: string,
+  student: string,
+  o: CheckOptions,
+  seed: number | string | undefined,
+  seeds: Map<string, number>,
+): Promise<Result> {
+  let answer: Answer;
+  try {
+    answer = readAnswer(await readInput(file), o.against);
+  } catch (e) {
+    return refused(file, student, "unreadable", e);
+  }
+  try {
+    const config = answerConfig(answer, { dims: dimFlags(o), cross: o.cross, causal: o.causal });
+    assertFits(config);
+    // --seed and --rng, else the seed and generator a --json answer's config states
+    const generator = answerGenerator({ rng: o.rng, seed }, answer.stated, file);
+    const drawn =
+      generator.seed === undefined ? generator : chooseSeed(generator.rng, generator.seed);
+    const tools = drawn.rng === "numpy" ? { stream: (s: number) => new NumpyStream(s) } : {};
+    const choice = await seedChoice(answer.seed, seedOf(seeds, file), drawn.seed, drawn.rng);
+    const graded = gradeAnswer(answer, config, choice, { rtol: o.rtol, atol: o.atol }, tools);
+    if ("error" in graded) {
+      const { error, reason } = graded;
+      const { computation, seq, emb, dmodel, heads, layers, ffn, src } = config;
+      const dims = { seq, emb, dmodel, heads, layers, ffn, src };
+      return { file: answer.file, student, status: "ungraded", reason, error, computation, dims };
+    }
+    return { file: answer.file, student, grade: graded };
+  } catch (e) {
+    return refused(answer.file, student, "ungraded", e);
+  }
+}
+
+/** A file's failure, whatever it is, as its row; a bug is said to be one (exit 3). */
+function refused(
+  file: string,
+  student: string,
+  status: "unreadable" | "ungraded",
+  e: unknown,
+): Result {
+  const message =
+    e instanceof UserError
+      ? e.message
+      : `internal error (a bug; please report it): ${(e as Error)?.message ?? e}`;
+  return { file: printable(file), student, status, error: printable(message) };
 }
 
 /** The seed of one answer: its own entry, else the seeds file's, else --seed. */
@@ -144,8 +174,8 @@ async function textReport(results: Result[], code: CodeResult[], o: CheckOptions
   }
   if (results.length > 0) {
     parts.push(
-      results.length === 1 && "grade" in results[0] && code.length === 0
-        ? render.gradeText(results[0].grade, paint)
+      results.length === 1 && code.length === 0
+        ? render.resultText(results[0], paint)
         : await render.batchText(results, paint, outputWidth(o)),
     );
   }
