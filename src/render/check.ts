@@ -328,7 +328,9 @@ export async function batchText(
   width?: number,
 ): Promise<string> {
   const { default: Table } = await import("cli-table3");
-  const head = ["student", "verdict", "max difference", "diagnosis · fix", "seed", "dims"];
+  // under 80 columns the header of the difference gives way to the diagnosis
+  const difference = width !== undefined && width < 80 ? "max diff" : "max difference";
+  const head = ["student", "verdict", difference, "diagnosis · fix", "seed", "dims"];
   const rows = byStudent(results).map((group) => studentRow(group, paint));
   let widths: (number | null)[] = [null, 22, null, 48, null, null];
   let columns = head.length;
@@ -339,8 +341,8 @@ export async function batchText(
       const fixed = [0, Math.min(widest(1), 22), widest(2), 0, widest(4), widest(5)].slice(0, n);
       const room = width - fixed.reduce((a, b) => a + b, 0) - (n + 1); // borders
       const needed = widest(3);
-      // what the others leave is shared: the path gives way down to half of it
-      fixed[0] = Math.max(8, Math.min(widest(0), Math.max(room - needed, Math.floor(room / 2))));
+      // what the others leave is shared: the path gives way down to a third of it
+      fixed[0] = Math.max(8, Math.min(widest(0), Math.max(room - needed, Math.floor(room / 3))));
       fixed[3] = Math.max(12, Math.min(needed, room - fixed[0]));
       return { fixed, fits: room - fixed[0] >= 12 };
     };

@@ -1,3 +1,4 @@
+import { spawnSync } from "node:child_process";
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -440,4 +441,57 @@ describe("the class table: one row per student", () => {
       ["/ana/lista8.py", "correct", "script"],
     ]);
   });
+});
+
+describe("the class table on a terminal", () => {
+  /** check run under `script`, on a terminal of `cols` columns */
+  const onTerminal = (args: string[], cols: number) => {
+    const q = (s: string) => `'${s.replaceAll("'", "'\\''")}'`;
+    const command = `stty cols ${cols} rows 1000; exec ${q(process.execPath)} ${q(`${ROOT}dist/cli.js`)} ${args.map(q).join(" ")}`;
+    const env = { ...process.env, PAGER: "cat", TERM: "xterm-256color", CI: undefined };
+    const r = spawnSync("script", ["-qec", command, "/dev/null"], { env, encoding: "utf8" });
+    return r.stdout.replace(/\r\n/g, "\n");
+  };
+
+  it.each([60, 80, 120])(
+    "at %i columns: within the width, one row per student, verdicts aligned",
+    (cols) => {
+      const out = onTerminal(
+        ["check", "--seed", "0", "--no-color", `${R}/class`, `${A}/batch/daniel.npy`],
+        cols,
+      );
+      const table = out.split("\n").filter((l) => /^[┌│└]/.test(l));
+      for (const l of table) expect(l.length, l).toBeLessThanOrEqual(cols);
+      const cells = table
+        .filter((l) => l.startsWith("│"))
+        .map((l) => l.split("│").map((c) => c.trim()));
+      // a row starts where its verdict is: each verdict stands on its student's first line
+      const starts = cells.filter((c) => c[2] !== "").slice(1);
+      expect(starts.map((c) => c[2])).toEqual([
+        "wrong · files differ",
+        "wrong",
+        "correct",
+        "correct",
+        "unreadable",
+      ]);
+      expect(starts.map((c) => c[1].slice(0, 3))).toEqual(
+        [
+          `${R}/class/caio`,
+          `${R}/class/dora`,
+          `${R}/class/lia`,
+          `${R}/class/mel`,
+          `${A}/batch/daniel`,
+        ].map((p) => p.slice(0, 3)),
+      );
+      // the max difference stands beside its verdict, and nothing else in that column
+      expect(starts.map((c) => c[3])).toEqual([
+        "2.68",
+        "0.376",
+        expect.any(String),
+        expect.any(String),
+        "—",
+      ]);
+      expect(cells.filter((c) => c[2] === "" && c[3] !== "")).toEqual([]);
+    },
+  );
 });
