@@ -1,5 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync } from "node:fs";
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -456,8 +456,11 @@ describe("the class table on a terminal", () => {
   it.each([60, 80, 120])(
     "at %i columns: within the width, one row per student, verdicts aligned",
     (cols) => {
+      const dir = mkdtempSync(join(tmpdir(), "tl-rows-"));
+      writeFileSync(join(dir, "zeca.json"), JSON.stringify({ x: [[1, 2]] })); // no output
+      const daniel = `${A}/batch/daniel.npy`;
       const out = onTerminal(
-        ["check", "--seed", "0", "--no-color", `${R}/class`, `${A}/batch/daniel.npy`],
+        ["check", "--seed", "0", "--no-color", `${R}/class`, daniel, dir],
         cols,
       );
       const table = out.split("\n").filter((l) => /^[┌│└]/.test(l));
@@ -473,16 +476,20 @@ describe("the class table on a terminal", () => {
         "correct",
         "correct",
         "unreadable",
+        "ungraded",
       ]);
-      expect(starts.map((c) => c[1].slice(0, 3))).toEqual(
-        [
-          `${R}/class/caio`,
-          `${R}/class/dora`,
-          `${R}/class/lia`,
-          `${R}/class/mel`,
-          `${A}/batch/daniel`,
-        ].map((p) => p.slice(0, 3)),
-      );
+      const names = [
+        `${R}/class/caio (.npy .npz)`,
+        `${R}/class/dora (.json .npy)`,
+        `${R}/class/lia/work/out.npy`,
+        `${R}/class/mel.npy`,
+        daniel,
+        join(dir, "zeca.json"),
+      ];
+      for (const [i, c] of starts.entries()) {
+        expect(c[1].length).toBeGreaterThan(4);
+        expect(names[i].startsWith(c[1]), `${names[i]} / ${c[1]}`).toBe(true);
+      }
       // the max difference stands beside its verdict, and nothing else in that column
       expect(starts.map((c) => c[3])).toEqual([
         "2.68",
@@ -490,8 +497,15 @@ describe("the class table on a terminal", () => {
         expect.any(String),
         expect.any(String),
         "—",
+        "—",
       ]);
       expect(cells.filter((c) => c[2] === "" && c[3] !== "")).toEqual([]);
+      // every cell of a row's first line is filled, whatever the row is (— where nothing applies)
+      for (const c of starts)
+        expect(
+          c.slice(1, -1).every((x) => x !== ""),
+          c.join("│"),
+        ).toBe(true);
     },
   );
 });
