@@ -328,9 +328,16 @@ export async function batchText(
   width?: number,
 ): Promise<string> {
   const { default: Table } = await import("cli-table3");
-  // under 80 columns the header of the difference gives way to the diagnosis
-  const difference = width !== undefined && width < 80 ? "max diff" : "max difference";
-  const head = ["student", "verdict", difference, "diagnosis · fix", "seed", "dims"];
+  // under 80 columns the headers give way to the diagnosis
+  const narrow = width !== undefined && width < 80;
+  const head = [
+    "student",
+    "verdict",
+    narrow ? "max diff" : "max difference",
+    narrow ? "diagnosis" : "diagnosis · fix",
+    "seed",
+    "dims",
+  ];
   const rows = byStudent(results).map((group) => studentRow(group, paint));
   let widths: (number | null)[] = [null, 22, null, 48, null, null];
   let columns = head.length;
@@ -342,7 +349,7 @@ export async function batchText(
       const room = width - fixed.reduce((a, b) => a + b, 0) - (n + 1); // borders
       const needed = widest(3);
       // what the others leave is shared: the path gives way down to a third of it
-      fixed[0] = Math.max(8, Math.min(widest(0), Math.max(room - needed, Math.floor(room / 3))));
+      fixed[0] = Math.max(9, Math.min(widest(0), Math.max(room - needed, Math.floor(room / 3))));
       fixed[3] = Math.max(12, Math.min(needed, room - fixed[0]));
       return { fixed, fits: room - fixed[0] >= 12 };
     };
