@@ -8,10 +8,10 @@ import { type SeedFound, type Stream, searchSeed } from "./seed-search.js";
 import { fileSlip } from "./slips.js";
 
 export interface SeedChoice {
-  /** the seed for this answer: its own `seed` entry, the --seeds file's row, or --seed */
+  /** the seed for this answer: its own `seed` entry, its student's other file's, the --seeds file's row, or --seed */
   seed?: number | string;
   /** where it came from, for the report */
-  from?: "the answer's seed entry" | "the seeds file" | "--seed";
+  from?: "the answer's seed entry" | `the seed entry of ${string}` | "the seeds file" | "--seed";
   /** its draws */
   normals: Normals;
 }

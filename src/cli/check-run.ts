@@ -74,37 +74,58 @@ export async function runCheck(args: string[], o: CheckOptions): Promise<void> {
   if (status !== EXIT.ok) throw new ExitError(status);
 }
 
-/** Each answer at its own seed (its entry, --seeds, --seed), searched for when it has none. */
+/**
+ * Each answer at its own seed — its entry, else the entry of another file of the same student
+ * (ana.npz's `seed` for ana.npy), else --seeds, else --seed — searched for when it has none.
+ */
 async function gradeAnswers(
   files: AnswerFile[],
   o: CheckOptions,
   seed: number | string | undefined,
 ): Promise<Result[]> {
   const seeds = o.seeds ? readSeedsFile(o.seeds) : new Map<string, number>();
+  const read: (Answer | { error: unknown })[] = [];
+  for (const { path } of files) read.push(await readOne(path, o));
+  const sibling = new Map<string, { seed: number; file: string }>();
+  for (const [n, r] of read.entries()) {
+    const { student } = files[n];
+    if ("seed" in r && r.seed !== undefined && !sibling.has(student))
+      sibling.set(student, { seed: r.seed, file: r.file });
+  }
   const results: Result[] = [];
-  for (const { path, student } of files)
-    results.push(await gradeFile(path, student, o, seed, seeds));
+  for (const [n, { path, student }] of files.entries()) {
+    const r = read[n];
+    if (!("computed" in r)) {
+      results.push(refused(path, student, "unreadable", r.error));
+      continue;
+    }
+    results.push(await gradeFile(r, path, student, o, seed, seeds, sibling.get(student)));
+  }
   return results;
 }
 
+/** The file read as an answer, or why it cannot be (missing, not JSON/.npy/.npz, ambiguous keys). */
+async function readOne(path: string, o: CheckOptions): Promise<Answer | { error: unknown }> {
+  try {
+    return readAnswer(await readInput(path), o.against);
+  } catch (error) {
+    return { error };
+  }
+}
+
 /**
- * One answer file's row: its grade; `unreadable` when it cannot be read as an answer (missing,
- * not JSON/.npy/.npz, ambiguous keys); `ungraded` when it was read but cannot be graded (no seed
- * and none found, no output, flags that disagree with it). Never thrown: the others are graded.
+ * One answer's row: its grade, or `ungraded` when it was read but cannot be graded (no seed and
+ * none found, no output, flags that disagree with it). Never thrown: the others are graded.
  */
 async function gradeFile(
+  answer: Answer,
   file: string,
   student: string,
   o: CheckOptions,
   seed: number | string | undefined,
   seeds: Map<string, number>,
+  sibling: { seed: number; file: string } | undefined,
 ): Promise<Result> {
-  let answer: Answer;
-  try {
-    answer = readAnswer(await readInput(file), o.against);
-  } catch (e) {
-    return refused(file, student, "unreadable", e);
-  }
   try {
     const config = answerConfig(answer, { dims: dimFlags(o), cross: o.cross, causal: o.causal });
     assertFits(config);
@@ -113,7 +134,12 @@ async function gradeFile(
     const drawn =
       generator.seed === undefined ? generator : chooseSeed(generator.rng, generator.seed);
     const tools = drawn.rng === "numpy" ? { stream: (s: number) => new NumpyStream(s) } : {};
-    const choice = await seedChoice(answer.seed, seedOf(seeds, file), drawn.seed, drawn.rng);
+    const own = answer.seed ?? sibling?.seed;
+    const ownFrom =
+      answer.seed !== undefined
+        ? ("the answer's seed entry" as const)
+        : (`the seed entry of ${sibling?.file}` as const);
+    const choice = await seedChoice(own, ownFrom, seedOf(seeds, file), drawn.seed, drawn.rng);
     const graded = gradeAnswer(answer, config, choice, { rtol: o.rtol, atol: o.atol }, tools);
     if ("error" in graded) {
       const { error, reason } = graded;
@@ -141,16 +167,17 @@ function refused(
   return { file: printable(file), student, status, error: printable(message) };
 }
 
-/** The seed of one answer: its own entry, else the seeds file's, else --seed. */
+/** The seed of one answer: its own entry (or its student's), else the seeds file's, else --seed. */
 async function seedChoice(
   own: number | undefined,
+  ownFrom: NonNullable<SeedChoice["from"]>,
   listed: number | undefined,
   flag: number | string | undefined,
   rng: RngName,
 ): Promise<SeedChoice> {
   const [seed, from] =
     own !== undefined
-      ? [own, "the answer's seed entry" as const]
+      ? [own, ownFrom]
       : listed !== undefined
         ? [listed, "the seeds file" as const]
         : flag !== undefined

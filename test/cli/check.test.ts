@@ -509,3 +509,22 @@ describe("the class table on a terminal", () => {
     },
   );
 });
+
+describe("a student's files share a seed", () => {
+  it("the .npz's seed entry grades the .npy beside it; alone, the .npy has none", () => {
+    const S = `${R}/sibling`;
+    const { code, doc } = checkJson([S]);
+    expect(code).toBe(1);
+    const [npy, npz] = doc.results as unknown as {
+      status: string;
+      seed: number;
+      seed_note: string;
+      diagnosis: { id: string }[];
+    }[];
+    expect(npy).toMatchObject({ status: "wrong", seed: 7, diagnosis: [{ id: "softmax-all" }] });
+    expect(npy.seed_note).toBe(`seed 7 (from the seed entry of ${S}/nina.npz)`);
+    expect(npz).toMatchObject({ status: "correct", seed: 7 });
+    const alone = checkJson([`${S}/nina.npy`]);
+    expect(alone.doc.results[0]).toMatchObject({ status: "ungraded", reason: "no seed" });
+  });
+});
