@@ -116,6 +116,9 @@ interface Row {
   seed_note?: string;
   draw_order?: string;
   hints: string[];
+  status?: string;
+  error?: string;
+  undiagnosed?: string;
 }
 
 function check(args: string[]) {
@@ -187,14 +190,20 @@ describe("when the search finds nothing, it says what it searched and what the r
     "the usual seeds and 0–9999, each with the homework's draw order and 7 common slips";
 
   it("no seed: whether the rows are layer-normalised (if not, numpy's figures for the row)", () => {
-    // two files in one run (each search a second): each is its row and its line on stderr
-    const r = cli(["check", `${D}/miss-normalised.npy`, `${D}/miss-plain.npy`]);
+    // two files in one run (each search a second): each is an ungraded row, stderr quiet
+    const r = check([`${D}/miss-normalised.npy`, `${D}/miss-plain.npy`]);
     const { mean, std } = expected.miss_plain_rows[0];
     expect(r.code).toBe(1);
-    expect(r.stderr.split("\n")).toEqual([
-      `transformer-lab: error: ${D}/miss-normalised.npy: no seed given, and nothing searched (${searched}) reproduces it; its rows are layer-normalised (mean 0, std 1 each), so the computation may be right with another seed or draw order; give the notebook's seed with --seed N or --seeds FILE`,
-      `transformer-lab: error: ${D}/miss-plain.npy: no seed given, and nothing searched (${searched}) reproduces it; its rows are not layer-normalised (row 0: mean ${mean.toPrecision(3)}, std ${std.toPrecision(3)}), so its last step is not the layer norm; give the notebook's seed with --seed N or --seeds FILE`,
-      "",
+    expect(r.stderr).toBe("");
+    expect(r.rows.map((row) => [row.status, row.error])).toEqual([
+      [
+        "ungraded",
+        `${D}/miss-normalised.npy: no seed given, and nothing searched (${searched}) reproduces it; its rows are layer-normalised (mean 0, std 1 each), so the computation may be right with another seed or draw order; give the notebook's seed with --seed N or --seeds FILE`,
+      ],
+      [
+        "ungraded",
+        `${D}/miss-plain.npy: no seed given, and nothing searched (${searched}) reproduces it; its rows are not layer-normalised (row 0: mean ${mean.toPrecision(3)}, std ${std.toPrecision(3)}), so its last step is not the layer norm; give the notebook's seed with --seed N or --seeds FILE`,
+      ],
     ]);
   });
 
@@ -216,17 +225,20 @@ describe("when the search finds nothing, it says what it searched and what the r
   });
 
   it("a cell too large to search: the bound is said", () => {
-    const r = cli(["check", "--seq", "8", "--emb", "16", `${D}/big-8x16.npy`]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toContain(
+    const r = check(["--seq", "8", "--emb", "16", `${D}/big-8x16.npy`]);
+    expect(r.code).toBe(1);
+    expect(r.rows[0].status).toBe("ungraded");
+    expect(r.rows[0].error).toContain(
       "no seed given, and the search covers cells of up to 1024 draws a seed (seq·emb + 4·emb·d_model + 2·emb·d_ff; this one has 2368); give the notebook's seed with --seed N or --seeds FILE",
     );
   });
 
-  it("an output not of the dimensions searched: its shape is said", () => {
-    const r = cli(["check", `${D}/big-8x16.npy`]);
-    expect(r.stderr).toContain(
-      "the output is 8×16, not the 4×8 searched for (give --seq and --emb)",
+  it("an output not of the dimensions graded: wrong, its shape said, nothing searched", () => {
+    const r = check([`${D}/big-8x16.npy`]);
+    expect(r.code).toBe(1);
+    expect(r.rows[0].status).toBe("wrong");
+    expect(r.rows[0].undiagnosed).toBe(
+      "the output is 8×16, not 4×8: no known mistake changes the shape",
     );
   });
 });

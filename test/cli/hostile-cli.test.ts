@@ -77,8 +77,9 @@ describe("ambiguous keys are errors naming both", () => {
       "0",
       file("answer.json", '{"OUTPUT": [[0]], "output": [[1]]}'),
     ]);
-    expectOneLineError(r);
-    expect(r.stderr).toMatch(/"OUTPUT" and "output" differ only in case/);
+    // in check, a file that cannot be read is a row of the report, exit 1 (SPEC §5)
+    expect([r.code, r.stderr]).toEqual([1, ""]);
+    expect(r.stdout).toMatch(/unreadable\n.*"OUTPUT" and "output" differ only in case/);
   });
 
   it("an .npz with input_data.npy and x.npy", () => {
