@@ -229,7 +229,23 @@ function diagnosisText(r: Result): string {
   }
   if (output.pass) return `first divergence: ${g.firstDivergence}`;
   if (g.undiagnosed) return g.undiagnosed;
-  return ["no known mistake", ...g.hints.map((h) => h.split(":")[0])].join("; ");
+  return ["no known mistake", ...g.hints.map(headline)].join("; ");
+}
+
+/**
+ * A hint's headline for the table: the text before its first colon outside parentheses (the
+ * details after it are printed in full below the table, or by --json). A colon inside
+ * parentheses, as in "(row 0: mean …)", belongs to the headline.
+ */
+export function headline(hint: string): string {
+  let depth = 0;
+  for (let i = 0; i < hint.length; i++) {
+    const c = hint[i];
+    if (c === "(") depth++;
+    else if (c === ")") depth = Math.max(0, depth - 1);
+    else if (c === ":" && depth === 0) return hint.slice(0, i);
+  }
+  return hint;
 }
 
 function equalsNotes(g: Grade): string[] {
