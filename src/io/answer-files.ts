@@ -62,6 +62,9 @@ function isDirectory(p: string): boolean {
   }
 }
 
+/** np.random.seed's largest seed (MT19937 takes a 32-bit seed). */
+const MAX_SEED = 2 ** 32 - 1;
+
 /**
  * A seeds file: one `file,seed` per line (a header line and blank lines are skipped), the file
  * given as a path, a name or a stem. Returns the seed by each of those.
@@ -80,6 +83,11 @@ export function readSeedsFile(path: string): Map<string, number> {
     if (!/^\d+$/.test(seed ?? "")) {
       if (i === 0) continue; // a header
       throw new UserError(`--seeds ${path}: line ${i + 1} is not "file,seed": ${line}`);
+    }
+    if (Number(seed) > MAX_SEED) {
+      throw new UserError(
+        `--seeds ${path}: line ${i + 1}: seed ${seed} is above numpy's largest, 2³²−1 = ${MAX_SEED}`,
+      );
     }
     seeds.set(file, Number(seed));
   }

@@ -38,3 +38,33 @@ describe("check FOLDER", () => {
     expect([r.code, r.stdout]).toEqual([2, ""]);
   });
 });
+
+describe("check --seeds FILE", () => {
+  const answer = `${ROOT}fixtures/answers/homework/seed0/correct.npy`;
+
+  it.each([
+    ["99999999999", "seed 99999999999"],
+    ["4294967296", "seed 4294967296"],
+  ])("refuses a seed above 2³²−1 (%s), naming the file and line", (seed, named) => {
+    const dir = mkdtempSync(join(tmpdir(), "tl-seeds-"));
+    const seeds = join(dir, "seeds.csv");
+    writeFileSync(seeds, `file,seed\ncorrect.npy,${seed}\n`);
+    const r = cli(["check", "--seeds", seeds, answer]);
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^transformer-lab: error: --seeds ${seeds}: line 2: ${named} is above [^\\n]*\\n$`,
+      ),
+    );
+    expect([r.code, r.stdout]).toEqual([2, ""]);
+  });
+
+  it("takes 2³²−1 itself", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tl-seeds-"));
+    const seeds = join(dir, "seeds.csv");
+    writeFileSync(seeds, "correct.npy,4294967295\n");
+    const r = cli(["check", "--json", "--seeds", seeds, answer]);
+    // the seed-0 answer is wrong at seed 2³²−1, and the search finds seed 0
+    expect([r.code, r.stderr]).toEqual([0, ""]);
+    expect(JSON.parse(r.stdout).results[0].seed_note).toMatch(/^wrong at seed 4294967295 /);
+  });
+});
