@@ -1,26 +1,15 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
-import { basename, dirname, extname, join } from "node:path";
+import { readFileSync } from "node:fs";
+import { basename, dirname, extname, join, relative, sep } from "node:path";
 import { UserError } from "../errors.js";
+import { filesIn, isDirectory } from "./folder-walk.js";
 
-const ANSWER = /\.(json|npy|npz)$/i;
+/** Whether a file found in a folder is an answer file: .json, .npy or .npz. */
+export const isAnswerFile = (path: string) => /\.(json|npy|npz)$/i.test(path);
 
-/** Entries a class folder holds that are nobody's answer: dotfiles, checkpoints, __pycache__. */
-const skipped = (name: string) => name.startsWith(".") || name === "__pycache__";
-
-/** Every answer file (.json, .npy, .npz) under a folder, depth first, sorted by path. */
-export function answerFilesIn(dir: string): string[] {
-  return readdirSync(dir)
-    .filter((name) => !skipped(name))
-    .sort()
-    .flatMap((name) => {
-      const path = join(dir, name);
-      const stat = statSync(path, { throwIfNoEntry: false });
-      if (stat?.isDirectory()) return answerFilesIn(path);
-      return stat?.isFile() && ANSWER.test(name) ? [path] : [];
-    });
+/** Every answer file under a folder, in the walk's order (folder-walk.ts). */
+function answerFilesIn(dir: string): string[] {
+  return filesIn(dir).filter(isAnswerFile);
 }
-
-const ANSWER_EXT = new Set([".npy", ".npz", ".json"]);
 
 /** One file to grade, and the student it belongs to (files of one student are one row). */
 export interface AnswerFile {
@@ -37,29 +26,15 @@ export interface AnswerFile {
 export function answerFiles(args: string[]): AnswerFile[] {
   return args.flatMap((arg) => {
     if (arg === "-" || !isDirectory(arg)) return [{ path: arg, student: studentOf(arg) }];
-    return readdirSync(arg, { withFileTypes: true })
-      .filter((e) => !skipped(e.name))
-      .sort((a, b) => a.name.localeCompare(b.name))
-      .flatMap((e) => {
-        const path = join(arg, e.name);
-        if (e.isDirectory()) return answerFilesIn(path).map((f) => ({ path: f, student: path }));
-        return ANSWER_EXT.has(extname(e.name).toLowerCase())
-          ? [{ path, student: studentOf(path) }]
-          : [];
-      });
+    return answerFilesIn(arg).map((path) => {
+      const [first, ...below] = relative(arg, path).split(sep);
+      return { path, student: below.length > 0 ? join(arg, first) : studentOf(path) };
+    });
   });
 }
 
 export function studentOf(path: string): string {
   return join(dirname(path), basename(path, extname(path)));
-}
-
-function isDirectory(p: string): boolean {
-  try {
-    return statSync(p).isDirectory();
-  } catch {
-    return false;
-  }
 }
 
 /** np.random.seed's largest seed (MT19937 takes a 32-bit seed). */
