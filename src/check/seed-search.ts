@@ -138,7 +138,7 @@ export function searchSeed(
       const m = p.order.uniform ? draws.randThenNormals(p.need) : draws.normals(p.need);
       const n1 = p.sameCell >= 0 ? plans[p.sameCell].n1 : p.n1;
       if (p.sameCell < 0) row.norm1(m, p.at, n1);
-      if (!near(row.output(n1, m, p.at, p.config.ffn), target)) continue;
+      if (!near(row.output(n1, m, p.at, p.config.ffn), target, tolerance)) continue;
       const inputs = sliced(p, m);
       const out = run("encode", inputs, p.config, { keep: false }).output;
       if (compare("output", output, out, tolerance).pass) {
@@ -149,10 +149,15 @@ export function searchSeed(
   return undefined;
 }
 
-/** A loose filter (the whole output is compared at the answer's tolerance after it). */
-function near(row: Float64Array, target: Float64Array): boolean {
+/**
+ * A loose filter, never tighter than the answer's tolerance (the whole output is compared at
+ * that tolerance after it): |row − target| ≤ max(1e-4, atol) + max(1e-3, rtol)·|row|.
+ */
+function near(row: Float64Array, target: Float64Array, tolerance: Tolerance): boolean {
+  const atol = Math.max(1e-4, tolerance.atol);
+  const rtol = Math.max(1e-3, tolerance.rtol);
   for (let j = 0; j < target.length; j++) {
-    if (!(Math.abs(row[j] - target[j]) <= 1e-4 + 1e-3 * Math.abs(row[j]))) return false;
+    if (!(Math.abs(row[j] - target[j]) <= atol + rtol * Math.abs(row[j]))) return false;
   }
   return true;
 }

@@ -176,6 +176,25 @@ describe("the search finds late seeds and slips (numpy-made outputs)", () => {
   });
 });
 
+describe("a loose --atol loosens the search's first-row filter too", () => {
+  // the seed-0 layer with 0.05 added to row 0 (make_seeds.py)
+  const file = `${D}/off-row0-seed0.npy`;
+
+  it("at --atol 0.1, the output is found at seed 0, as --seed 0 grades it", () => {
+    const searched = check(["--atol", "0.1", file]);
+    const given = check(["--atol", "0.1", "--seed", "0", file]);
+    expect([searched.code, given.code]).toEqual([0, 0]);
+    expect(searched.rows[0]).toMatchObject({ seed: 0, pass: true, draw_order: "homework" });
+    expect(given.rows[0]).toMatchObject({ seed: 0, pass: true });
+  });
+
+  it("at the default tolerance, nothing reproduces it", () => {
+    const { code, rows } = check([file]);
+    expect(code).toBe(1);
+    expect(rows[0].pass).toBe(false);
+  });
+});
+
 describe("a float32 output with no seed", () => {
   it("is searched for at float32's precision (float64's fails at its seed)", () => {
     const { seed } = fixture<{ seed: number }>("answers/submissions/float32-seed.json");
