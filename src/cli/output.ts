@@ -1,5 +1,6 @@
 import { spawn } from "node:child_process";
-import { realpath, rename, rm, stat, writeFile } from "node:fs/promises";
+import { readlink, realpath, rename, rm, stat, writeFile } from "node:fs/promises";
+import { dirname, resolve } from "node:path";
 import { EXIT, errorLine, UserError } from "../errors.js";
 
 /** Where a command's text goes: `-o FILE`, a pager, or stdout. */
@@ -38,7 +39,8 @@ export async function emit(
 /**
  * The file, written to a temporary name beside it and renamed: whole or not at all. A device, a
  * pipe or a socket (`-o /dev/stdout`, `-o /dev/full`) is written to as it is, never replaced; a
- * symbolic link stays a link, and the file it names is the one written.
+ * symbolic link stays a link, and the file it names is the one written (created, if the link
+ * dangles). Errors name FILE, never the temporary name.
  */
 async function writeWhole(file: string, chunks: Iterable<string>): Promise<void> {
   const text = [...chunks].join("");
@@ -46,18 +48,45 @@ async function writeWhole(file: string, chunks: Iterable<string>): Promise<void>
     try {
       return await writeFile(file, text, "utf8");
     } catch (e) {
-      throw new UserError(`cannot write ${file}: ${(e as Error).message}`);
+      throw new UserError(`cannot write ${file}: ${reason(e as NodeJS.ErrnoException)}`);
     }
   }
-  const target = await realpath(file).catch(() => file); // not there yet: a new file
+  const target = await destination(file);
   const temporary = `${target}.${process.pid}.tmp`;
   try {
     await writeFile(temporary, text, "utf8");
     await rename(temporary, target);
   } catch (e) {
     await rm(temporary, { force: true });
-    throw new UserError(`cannot write ${file}: ${(e as Error).message}`);
+    const through = target === file ? "" : ` (a link to ${target})`;
+    throw new UserError(`cannot write ${file}${through}: ${reason(e as NodeJS.ErrnoException)}`);
   }
+}
+
+/** Symbolic links one may follow in a row before calling it a loop (Linux's limit). */
+const MAX_LINKS = 40;
+
+/**
+ * The file `-o FILE` writes: FILE's real path; when it does not exist, FILE itself (a new file),
+ * or, for a dangling link, the file the link names (resolved from the link's folder, link after
+ * link), which is created and the link kept, as a shell's `>` does.
+ */
+async function destination(file: string): Promise<string> {
+  const real = await realpath(file).catch(() => undefined);
+  if (real !== undefined) return real;
+  let path = file;
+  for (let hops = 0; hops < MAX_LINKS; hops++) {
+    const link = await readlink(path).catch(() => undefined);
+    if (link === undefined) return path; // not a link: the file to create
+    path = resolve(dirname(path), link);
+  }
+  throw new UserError(`cannot write ${file}: too many symbolic links in a row (ELOOP)`);
+}
+
+/** Why a write failed, without the path Node names (the temporary one): `no such file or directory (ENOENT)`. */
+function reason(e: NodeJS.ErrnoException): string {
+  const text = e.message.replace(/^[A-Z]+: /, "").split(",")[0];
+  return e.code ? `${text} (${e.code})` : text;
 }
 
 /** The path names something that exists and is not a regular file (following symbolic links). */
