@@ -96,10 +96,10 @@ async function gradeAnswers(
       sibling.set(student, { seed: r.seed, file: r.file });
   }
   const results: Result[] = [];
-  for (const [n, { path, student }] of files.entries()) {
+  for (const [n, { path, name, student }] of files.entries()) {
     const r = read[n];
     if (!("computed" in r)) {
-      results.push(refused(path, student, "unreadable", r.error));
+      results.push(refused(name, student, "unreadable", r.error));
       continue;
     }
     results.push(await gradeFile(r, path, student, o, seed, seeds, sibling.get(student)));

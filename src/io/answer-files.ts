@@ -13,22 +13,32 @@ function answerFilesIn(dir: string): string[] {
 
 /** One file to grade, and the student it belongs to (files of one student are one row). */
 export interface AnswerFile {
+  /** the path to read, `-` for stdin */
   path: string;
+  /** as the report names it: the path, or `<stdin>` (as every message names stdin) */
+  name: string;
   student: string;
 }
 
+/** stdin, as a command line gives it and as the report names it. */
+const STDIN = { arg: "-", name: "<stdin>" };
+
 /**
  * The answer files of the arguments: a file as it is (one that does not exist too: it is a row
- * of the report); a folder's answers (.npy, .npz, .json), each direct subfolder being one
+ * of the report), `-` for stdin (once: it can be read once); a folder's answers (.npy, .npz, .json), each direct subfolder being one
  * student's with every answer under it at any depth, the files directly inside grouped by stem
  * (ana.npy and ana.npz are ana's).
  */
 export function answerFiles(args: string[]): AnswerFile[] {
+  if (args.filter((a) => a === STDIN.arg).length > 1) {
+    throw new UserError(`"-" (stdin) is given more than once: stdin can be read once`);
+  }
   return args.flatMap((arg) => {
-    if (arg === "-" || !isDirectory(arg)) return [{ path: arg, student: studentOf(arg) }];
+    if (arg === STDIN.arg) return [{ path: arg, name: STDIN.name, student: STDIN.name }];
+    if (!isDirectory(arg)) return [{ path: arg, name: arg, student: studentOf(arg) }];
     return answerFilesIn(arg).map((path) => {
       const [first, ...below] = relative(arg, path).split(sep);
-      return { path, student: below.length > 0 ? join(arg, first) : studentOf(path) };
+      return { path, name: path, student: below.length > 0 ? join(arg, first) : studentOf(path) };
     });
   });
 }

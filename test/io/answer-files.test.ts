@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, readdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -66,5 +66,27 @@ describe("check --seeds FILE", () => {
     // the seed-0 answer is wrong at seed 2³²−1, and the search finds seed 0
     expect([r.code, r.stderr]).toEqual([0, ""]);
     expect(JSON.parse(r.stdout).results[0].seed_note).toMatch(/^wrong at seed 4294967295 /);
+  });
+});
+
+describe("check - (stdin)", () => {
+  const npy = readFileSync(`${ROOT}fixtures/answers/homework/seed0/correct.npy`);
+
+  it.each([
+    ["readable", npy, "correct"],
+    ["unreadable", Buffer.from("garbage"), "unreadable"],
+  ])("a %s stdin answer is named <stdin>, file and student", (_, input, status) => {
+    const r = cli(["check", "--seed", "0", "--json", "-"], { input });
+    const doc = JSON.parse(r.stdout);
+    expect(doc.results[0]).toMatchObject({ file: "<stdin>", student: "<stdin>", status });
+    expect(doc.students).toMatchObject([{ student: "<stdin>", files: ["<stdin>"] }]);
+  });
+
+  it("refuses - given twice: stdin can be read once", () => {
+    const r = cli(["check", "--seed", "0", "-", "-"], { input: npy });
+    expect(r.stderr).toBe(
+      `transformer-lab: error: "-" (stdin) is given more than once: stdin can be read once\n`,
+    );
+    expect([r.code, r.stdout]).toEqual([2, ""]);
   });
 });
