@@ -6,7 +6,7 @@ import { checkCommand } from "./check.js";
 import { decodeCommand } from "./decode.js";
 import { encodeCommand } from "./encode.js";
 import { explainCommand } from "./explain.js";
-import { outputFailure, watchStdout } from "./output.js";
+import { outputFailure, watchStdout, writeHelp } from "./output.js";
 
 /** package.json's version, written in by the build (scripts/build.mjs). */
 declare const __VERSION__: string;
@@ -25,18 +25,19 @@ function program(): Command {
     .version(__VERSION__, "-v, --version", "print the version")
     .addOption(new Option("-V").hideHelp()) // the other spelling people try
     .on("option:V", () => {
-      process.stdout.write(`${__VERSION__}\n`);
+      writeHelp(`${__VERSION__}\n`);
       throw new CommanderError(0, "commander.version", __VERSION__);
     })
     .exitOverride()
-    .configureOutput({ outputError })
+    .configureOutput({ outputError, writeOut: writeHelp })
     .showSuggestionAfterError();
   p.addCommand(encodeCommand())
     .addCommand(decodeCommand())
     .addCommand(attentionCommand())
     .addCommand(checkCommand())
     .addCommand(explainCommand());
-  for (const c of p.commands) c.exitOverride().configureOutput({ outputError });
+  for (const c of p.commands)
+    c.exitOverride().configureOutput({ outputError, writeOut: writeHelp });
   p.addHelpText(
     "after",
     `
