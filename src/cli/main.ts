@@ -16,7 +16,21 @@ function outputError(message: string, write: (s: string) => void): void {
   write(`transformer-lab: ${message.trimEnd().replace(/\n\(Did you mean/, " (did you mean")}\n`);
 }
 
-function program(): Command {
+/** The commands, in the order the help lists them. */
+const COMMANDS = {
+  encode: encodeCommand,
+  decode: decodeCommand,
+  attention: attentionCommand,
+  check: checkCommand,
+  explain: explainCommand,
+};
+
+/**
+ * The program. A run of one command (`encode …`) builds that command alone: the others, their
+ * options and help texts, play no part in parsing its arguments (commander dispatches on the
+ * first word); anything else — help, --version, a mistyped command — gets all of them.
+ */
+function program(first: string | undefined): Command {
   const p = new Command("transformer-lab")
     .description(
       "Compute, show and check a Transformer layer by hand: every intermediate matrix with its " +
@@ -31,11 +45,10 @@ function program(): Command {
     .exitOverride()
     .configureOutput({ outputError, writeOut: writeHelp })
     .showSuggestionAfterError();
-  p.addCommand(encodeCommand())
-    .addCommand(decodeCommand())
-    .addCommand(attentionCommand())
-    .addCommand(checkCommand())
-    .addCommand(explainCommand());
+  const only = Object.hasOwn(COMMANDS, first ?? "")
+    ? [COMMANDS[first as keyof typeof COMMANDS]]
+    : Object.values(COMMANDS);
+  for (const command of only) p.addCommand(command());
   for (const c of p.commands)
     c.exitOverride().configureOutput({ outputError, writeOut: writeHelp });
   p.addHelpText(
@@ -73,7 +86,7 @@ async function main(argv: string[]): Promise<number> {
 
 async function outcome(argv: string[]): Promise<number> {
   try {
-    const p = program();
+    const p = program(argv[2]);
     assertHelpTopic(p, argv.slice(2));
     await p.parseAsync(argv);
     return EXIT.ok;
