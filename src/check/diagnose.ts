@@ -1,10 +1,12 @@
 import { Matrix } from "../math/matrix.js";
+import type { Normals } from "../model/compute.js";
 import type { ModelConfig } from "../model/dims.js";
 import type { Inputs } from "../model/input-slots.js";
 import { run } from "../model/run.js";
 import { matrixAt } from "../model/trace/lookup.js";
 import { displayName } from "../model/trace/table.js";
 import { PAPER, type Variant } from "../model/variants.js";
+import { ffnBiasDraws } from "./bias-draws.js";
 import { compare, type Tolerance } from "./compare.js";
 import { MISTAKES, type Mistake } from "./mistakes.js";
 
@@ -25,19 +27,22 @@ export interface Found {
 /**
  * The known mistakes that reproduce the answer's output and agree with every intermediate it
  * holds: each one alone, and — when none does — each pair that rewires different things (a
- * student who forgot √d_k may also have kept scipy's default softmax axis).
+ * student who forgot √d_k may also have kept scipy's default softmax axis). `stream`: the
+ * seed's draws after the reference's, for a mistake that draws more (`ffn-biases`); without it
+ * (an answer that held every input) such a mistake is not tried.
  */
 export function diagnose(
   config: ModelConfig,
   inputs: Inputs,
   held: ReadonlyMap<string, Matrix>,
   tolerance: Tolerance,
+  stream?: Normals,
 ): Found {
   const { computation, cross, causal } = config;
   const output = held.get("output") as Matrix;
   const candidates = MISTAKES.filter(
     (m) => !m.accepted && m.applies.includes(computation) && (m.fits?.(config) ?? true),
-  );
+  ).flatMap((m) => withDraws(m, config, inputs, stream));
   const intermediates = [...held].filter(([p]) => p !== "output");
   const contradicted: string[] = [];
   const explains = (id: string, variant: Partial<Variant>): boolean => {
@@ -118,6 +123,21 @@ function genericInputs(inputs: Inputs): Inputs {
   const map = <T extends object>(o: T) =>
     Object.fromEntries(Object.entries(o).map(([k, m]) => [k, fill(m as Matrix)])) as T;
   return { globals: map(inputs.globals), layers: inputs.layers.map(map) };
+}
+
+/**
+ * A mistake ready to replay: one that draws more (the feed-forward's biases) with its draws
+ * taken from the stream; none when there is no stream to take them from.
+ */
+function withDraws(
+  m: Mistake,
+  config: ModelConfig,
+  inputs: Inputs,
+  stream: Normals | undefined,
+): Mistake[] {
+  if (!m.draws) return [m];
+  if (!stream) return [];
+  return [{ ...m, variant: { ...m.variant, drawnBiases: ffnBiasDraws(config, inputs, stream) } }];
 }
 
 const described = ({ id, message, fix }: Mistake): Diagnosis => ({ id, message, fix });

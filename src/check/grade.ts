@@ -160,7 +160,8 @@ export function grade(answer: Answer, config: ModelConfig, o: GradeOptions): Gra
   const found = outputOk
     ? { diagnosis: [] }
     : sameShape
-      ? diagnose(config, reference.inputs, evidence, tolerance)
+      ? // the seed's stream goes on after the reference's draws (a mistake may draw more)
+        diagnose(config, reference.inputs, evidence, tolerance, complete ? undefined : o.normals)
       : {
           diagnosis: [],
           undiagnosed: `the output is ${answered.rows}×${answered.cols}, not ${expectedOut.rows}×${expectedOut.cols}: no known mistake changes the shape`,

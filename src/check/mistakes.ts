@@ -1,4 +1,4 @@
-import type { Computation, Dims } from "../model/dims.js";
+import type { Computation, ModelConfig } from "../model/dims.js";
 import type { Variant } from "../model/variants.js";
 
 /** A known mistake: how it rewires the layer, and what to tell the student. */
@@ -8,15 +8,19 @@ export interface Mistake {
   /** the commands whose computation it can explain */
   applies: readonly Computation[];
   /** whether it can be computed at all for these dimensions (every mistake can, unless it says) */
-  fits?: (d: Dims) => boolean;
+  fits?: (c: ModelConfig) => boolean;
   message: string;
   fix: string;
   /** within tolerance of the right answer: said in a note on a correct answer, never a failure */
   accepted?: boolean;
+  /** it draws more from the seed's stream than the homework (check draws them before a replay) */
+  draws?: boolean;
 }
 
-const ATTENTION: readonly Computation[] = ["encode", "attention"];
+/** attention's own mistakes: in Question 1, in the encoder, and in both of the decoder's attentions */
+const ATTENTION: readonly Computation[] = ["encode", "attention", "decode"];
 const LAYER: readonly Computation[] = ["encode"];
+const DECODER: readonly Computation[] = ["decode"];
 
 /** SPEC section 4's catalogue, in the order of the layer. */
 export const MISTAKES: readonly Mistake[] = [
@@ -167,11 +171,89 @@ export const MISTAKES: readonly Mistake[] = [
     fix: "matmul(np.maximum(0, matmul(x, W1)), W2)",
   },
   {
+    id: "ffn-biases",
+    variant: { ffnBiases: true },
+    applies: ["encode", "decode"],
+    draws: true,
+    // its draws are laid out for one layer: W1, b1, W2, b2 after Wo
+    fits: (c) => c.layers === 1,
+    message:
+      "the feed-forward adds biases, max(0, x·W1 + b1)·W2 + b2, each drawn with np.random.randn right after its W: the homework's feed_forward has none, and b1's draws shift W2",
+    fix: "return matmul(np.maximum(0, matmul(x, W1)), W2) — no b1, b2, and no draws for them",
+  },
+  {
     id: "pre-norm",
     variant: { norm: "pre" },
     applies: LAYER,
     message:
       "layer_norm comes before each sublayer and not after (pre-norm); the homework's layer is post-norm",
     fix: "x = layer_norm(x + sublayer(x)) for both sublayers",
+  },
+  {
+    id: "no-mask",
+    variant: { decoderMask: "none" },
+    applies: DECODER,
+    message:
+      "the decoder's self-attention has no causal mask: each position also attends to the later ones",
+    fix: "scores = scores + np.triu(np.full((n, n), -np.inf), k=1), before the softmax",
+  },
+  {
+    id: "mask-reversed",
+    variant: { decoderMask: "future" },
+    applies: DECODER,
+    message:
+      "the causal mask hides the past instead of the future (np.tril for np.triu): position i attends to the keys j ≥ i",
+    fix: "mask = np.triu(np.full((n, n), -np.inf), k=1): −∞ above the diagonal, the keys j > i",
+  },
+  {
+    id: "mask-after-softmax",
+    variant: { decoderMask: "after-softmax" },
+    applies: DECODER,
+    message:
+      "the mask is applied after the softmax: the later positions' weights are zeroed, so the rows no longer sum to 1",
+    fix: "softmax(scores + mask, axis=-1), with mask = np.triu(np.full((n, n), -np.inf), k=1)",
+  },
+  {
+    id: "mask-ones-hidden",
+    variant: { decoderMask: "ones-hidden" },
+    applies: DECODER,
+    message:
+      "the mask is added as 0/1 (np.triu(np.ones((n, n)), k=1)) instead of 0/−∞: the later positions' scores gain 1 and nothing is hidden",
+    fix: "mask = np.triu(np.full((n, n), -np.inf), k=1), or np.where(mask == 1, -np.inf, scores)",
+  },
+  {
+    id: "mask-ones-visible",
+    variant: { decoderMask: "ones-visible" },
+    applies: DECODER,
+    message:
+      "a keep-mask (np.tril(np.ones((n, n))), 1 where visible) is added to the scores instead of 0/−∞: the visible scores gain 1 and nothing is hidden",
+    fix: "scores = np.where(np.tril(np.ones((n, n))) == 1, scores, -np.inf)",
+  },
+  {
+    id: "cross-kv-from-decoder",
+    variant: { crossSources: "kv-from-decoder" },
+    applies: DECODER,
+    fits: (c) => c.cross,
+    message:
+      "the cross-attention's keys and values come from the decoder, not the encoder's memory: it is a second self-attention",
+    fix: "Q = matmul(y, Wq2); K = matmul(memory, Wk2); V = matmul(memory, Wv2)",
+  },
+  {
+    id: "cross-q-from-memory",
+    variant: { crossSources: "q-from-memory" },
+    applies: DECODER,
+    // memory·Wq2 has src rows: it adds to the decoder's seq rows only when they are as many
+    fits: (c) => c.cross && c.seq === c.src,
+    message:
+      "the cross-attention's queries come from the memory and its keys and values from the decoder: the two are swapped",
+    fix: "Q = matmul(y, Wq2) from the decoder; K, V = matmul(memory, Wk2), matmul(memory, Wv2)",
+  },
+  {
+    id: "no-add-norm3",
+    variant: { addNorm3: false },
+    applies: DECODER,
+    message:
+      "the decoder's last add & norm (the third, around the feed-forward) is missing: the output is feed_forward(y)",
+    fix: "return layer_norm(y + feed_forward(y))",
   },
 ];

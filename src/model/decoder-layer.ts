@@ -1,9 +1,10 @@
 import type { Matrix } from "../math/matrix.js";
+import { type AttentionParts, SCALED_DOT_PRODUCT } from "./attention.js";
 import type { EncoderWeights } from "./encoder-layer.js";
-import { feedForward } from "./feed-forward.js";
+import { type FeedForwardTrace, feedForward } from "./feed-forward.js";
 import { type AttentionWeights, type MultiHeadTrace, multiHeadAttention } from "./multi-head.js";
 import type { Progress } from "./progress.js";
-import { addNorm } from "./sublayer.js";
+import { addNorm, type SublayerConnection } from "./sublayer.js";
 
 export interface CrossWeights {
   cross_wq: Matrix; // (emb, heads·dk)
@@ -27,9 +28,32 @@ export interface DecoderLayerTrace {
   output: Matrix;
 }
 
+/** The parts a decoder layer is made of; check's known mistakes swap one (model/variants.ts). */
+export interface DecoderWiring {
+  /** the self-attention's parts; `causal`: the layer adds its causal mask before their softmax */
+  self: { parts: AttentionParts; causal: boolean };
+  /** the cross-attention's parts (no mask) */
+  crossParts: AttentionParts;
+  /** where the cross-attention's queries and its keys and values come from */
+  crossSources(decoder: Matrix, memory: Matrix): { xq: Matrix; xkv: Matrix };
+  /** the connection around the feed-forward (the third sublayer; the second without memory) */
+  ffnConnection: SublayerConnection;
+  feedForward(x: Matrix, w1: Matrix, w2: Matrix): FeedForwardTrace;
+}
+
+/** The paper's decoder layer, and the homework's Question 3. */
+export const PAPER_DECODER: DecoderWiring = {
+  self: { parts: SCALED_DOT_PRODUCT, causal: true },
+  crossParts: SCALED_DOT_PRODUCT,
+  crossSources: (decoder, memory) => ({ xq: decoder, xkv: memory }),
+  ffnConnection: addNorm,
+  feedForward,
+};
+
 export interface DecoderLayerOptions {
   heads: number;
   keep?: boolean;
+  wiring?: DecoderWiring;
   progress?: Progress;
 }
 
@@ -46,31 +70,39 @@ export function decoderLayer(
   y: Matrix,
   memory: Matrix | undefined,
   w: DecoderWeights,
-  { heads, keep = true, progress }: DecoderLayerOptions,
+  { heads, keep = true, wiring = PAPER_DECODER, progress }: DecoderLayerOptions,
 ): DecoderLayerTrace {
+  const { parts, causal } = wiring.self;
   const maskedSelf = (h: Matrix) => {
     const onHead = (head: number) => progress?.({ step: "self-attention", head });
-    const self = multiHeadAttention(h, h, w, { heads, causal: true, keep, onHead });
+    const self = multiHeadAttention(h, h, w, { heads, causal, keep, parts, onHead });
     return { trace: self, out: self.attn }; // (seq, emb)
   };
   const crossAttention = (m: Matrix) => (h: Matrix) => {
     const onHead = (head: number) => progress?.({ step: "cross-attention", head });
-    const cross = multiHeadAttention(h, m, crossWeights(w), { heads, keep, onHead });
+    const { xq, xkv } = wiring.crossSources(h, m); // (seq, emb) queries, (src, emb) keys/values
+    const cross = multiHeadAttention(xq, xkv, crossWeights(w), {
+      heads,
+      keep,
+      parts: wiring.crossParts,
+      onHead,
+    });
     return { trace: cross, out: cross.attn }; // (seq, emb)
   };
   const positionWise = (h: Matrix) => {
     progress?.({ step: "feed-forward" });
-    const ff = feedForward(h, w.w1, w.w2);
+    const ff = wiring.feedForward(h, w.w1, w.w2);
     return { trace: ff, out: ff.ffn }; // (seq, emb)
   };
+  const ffnBlock = wiring.ffnConnection;
   const a = addNorm(y, maskedSelf); //                         norm1 = LayerNorm(Y + attn)
   const layer = { self: a.trace, residual1: a.residual, norm1: a.norm };
   if (!memory) {
-    const f = addNorm(a.norm, positionWise); //                output = LayerNorm(norm1 + ffn)
+    const f = ffnBlock(a.norm, positionWise); //               output = LayerNorm(norm1 + ffn)
     return { ...layer, residual2: f.residual, ...f.trace, output: f.norm };
   }
   const c = addNorm(a.norm, crossAttention(memory)); //       norm2 = LayerNorm(norm1 + cross)
-  const f = addNorm(c.norm, positionWise); //                  output = LayerNorm(norm2 + ffn)
+  const f = ffnBlock(c.norm, positionWise); //                 output = LayerNorm(norm2 + ffn)
   return {
     ...layer,
     cross: c.trace,

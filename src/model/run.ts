@@ -8,7 +8,7 @@ import { type EncoderLayerTrace, type EncoderWeights, encoderLayer } from "./enc
 import type { Inputs } from "./input-slots.js";
 import { causalMask } from "./mask.js";
 import type { Progress, ProgressPoint } from "./progress.js";
-import { rewire, type Variant } from "./variants.js";
+import { rewire, rewireDecoder, type Variant } from "./variants.js";
 
 export interface RunOptions {
   /** keep every intermediate for the report (false: only the output survives, as for --quiet) */
@@ -17,7 +17,7 @@ export interface RunOptions {
   cross?: boolean;
   /** attention: hide key j > i from query i */
   causal?: boolean;
-  /** encode, attention: a known mistake to replay instead of the paper's computation */
+  /** encode, decode, attention: a known mistake to replay instead of the paper's computation */
   variant?: Variant;
   /** told where a layered run has got to */
   progress?: Progress;
@@ -47,7 +47,9 @@ export function run(command: Computation, inputs: Inputs, dims: Dims, opts: RunO
     const head = attention(g.q!, g.k!, g.v!, { mask, parts });
     return { command, layers: [], attention: keep ? head : undefined, output: head.z };
   }
-  const wiring = opts.variant ? rewire(opts.variant) : undefined;
+  const wiring = opts.variant && command === "encode" ? rewire(opts.variant) : undefined;
+  const decoderWiring =
+    opts.variant && command === "decode" ? rewireDecoder(opts.variant) : undefined;
   const layers: RunTrace["layers"] = [];
   let h = command === "encode" ? g.x! : g.y!; // (seq, emb), the stream each layer refines
   for (const [l, w] of inputs.layers.entries()) {
@@ -63,6 +65,7 @@ export function run(command: Computation, inputs: Inputs, dims: Dims, opts: RunO
         : decoderLayer(h, opts.cross ? g.memory : undefined, w as DecoderWeights, {
             heads: dims.heads,
             keep,
+            wiring: decoderWiring,
             progress,
           });
     if (keep) layers.push(layer);

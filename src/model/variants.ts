@@ -4,8 +4,9 @@ import { matmul } from "../math/matmul.js";
 import { add, divide, Matrix, map, transpose } from "../math/matrix.js";
 import { softmax } from "../math/softmax.js";
 import { type AttentionParts, SCALED_DOT_PRODUCT } from "./attention.js";
+import { type DecoderWiring, PAPER_DECODER } from "./decoder-layer.js";
 import type { EncoderWiring } from "./encoder-layer.js";
-import { feedForward, noFeedForward } from "./feed-forward.js";
+import { type FeedForwardTrace, feedForward, noFeedForward } from "./feed-forward.js";
 import { causalMask } from "./mask.js";
 import { addNorm, type SublayerConnection } from "./sublayer.js";
 
@@ -40,6 +41,34 @@ export interface Variant {
   residual2From: "norm1" | "input";
   /** whether the feed-forward sublayer runs at all */
   ffn: boolean;
+  /**
+   * the feed-forward adds biases, each drawn right after its weight (W1, b1, W2, b2: the paper's
+   * FFN); the draws they take shift W2, so check draws them (`drawnBiases`) before a replay
+   */
+  ffnBiases: boolean;
+  /** the feed-forward's weights and biases as such a stream lays them out (one layer) */
+  drawnBiases?: FfnBiases;
+  /**
+   * the decoder's self-attention mask: added before the softmax (right), missing, hiding the
+   * past instead of the future (tril for triu), zeroing the weights after the softmax, or a 0/1
+   * mask added as it is (1 on the hidden keys, or 1 on the visible ones) instead of −∞
+   */
+  decoderMask: "causal" | "none" | "future" | "after-softmax" | "ones-hidden" | "ones-visible";
+  /**
+   * the decoder's cross-attention: queries from the decoder, keys and values from the memory
+   * (right); all three from the decoder; or the two swapped (queries from the memory)
+   */
+  crossSources: "right" | "kv-from-decoder" | "q-from-memory";
+  /** the decoder's add & norm around the feed-forward: without it, the output is FFN(norm2) */
+  addNorm3: boolean;
+}
+
+/** W1 (emb, ffn), b1 (1, ffn), W2 (ffn, emb), b2 (1, emb). */
+export interface FfnBiases {
+  w1: Matrix;
+  b1: Matrix;
+  w2: Matrix;
+  b2: Matrix;
 }
 
 export const PAPER: Variant = {
@@ -55,6 +84,10 @@ export const PAPER: Variant = {
   wqForKeys: false,
   layerNorm: "right",
   relu: "between",
+  ffnBiases: false,
+  decoderMask: "causal",
+  crossSources: "right",
+  addNorm3: true,
 };
 
 /**
@@ -62,25 +95,118 @@ export const PAPER: Variant = {
  * layers themselves know nothing of mistakes; this is the one place a variant is read.
  */
 export function rewire(v: Variant): EncoderWiring {
-  const softmax = SOFTMAXES[v.softmax];
-  const masked: AttentionParts["softmax"] = v.causal
-    ? (x, dk) => softmax(add(x, causalMask(x.rows, x.cols)), dk)
-    : softmax;
   const norm = NORMS[v.layerNorm];
+  const biases = v.ffnBiases ? drawn(v) : undefined;
   return {
-    attention: {
-      scores: v.kqSwapped ? kqSwapped : SCALED_DOT_PRODUCT.scores,
-      divisor: DIVISORS[v.scale],
-      softmax:
-        v.scale === "after-softmax" ? (x, dk) => divide(masked(x, dk), Math.sqrt(dk)) : masked,
-    },
+    attention: attentionParts(v, v.causal ? "causal" : "none"),
     connections: (input) => [
       connection(v.norm, v.residualAttn, undefined, norm),
       connection(v.norm, v.residualFfn, v.residual2From === "input" ? input : undefined, norm),
     ],
-    feedForward: !v.ffn ? noFeedForward : FEED_FORWARDS[v.relu],
+    feedForward: !v.ffn
+      ? noFeedForward
+      : biases
+        ? biasedFeedForward(biases)
+        : FEED_FORWARDS[v.relu],
     weights: v.wqForKeys ? (w) => ({ ...w, wk: w.wq }) : undefined,
   };
+}
+
+/** The decoder a variant describes: its mask, its cross-attention's sources, its last add & norm. */
+export function rewireDecoder(v: Variant): DecoderWiring {
+  const right = v.decoderMask === "causal";
+  return {
+    // the right mask is the layer's own (its `masked` step kept); a wrong one is in the softmax
+    self: { parts: attentionParts(v, right ? "none" : v.decoderMask), causal: right },
+    // a student's one attention function serves both: its mistakes are in the cross-attention too
+    crossParts: attentionParts(v, "none"),
+    crossSources: CROSS_SOURCES[v.crossSources],
+    ffnConnection: v.addNorm3 ? addNorm : withoutAddNorm,
+    feedForward: v.ffnBiases ? biasedFeedForward(drawn(v)) : FEED_FORWARDS[v.relu],
+  };
+}
+
+/** Q·Kᵀ, the divisor and the softmax as a variant has them, with a mask (or a wrong one) in it. */
+function attentionParts(v: Variant, mask: Variant["decoderMask"]): AttentionParts {
+  const softmax = SOFTMAXES[v.softmax];
+  const masked = MASKED[mask](softmax);
+  return {
+    scores: v.kqSwapped ? kqSwapped : SCALED_DOT_PRODUCT.scores,
+    divisor: DIVISORS[v.scale],
+    softmax: v.scale === "after-softmax" ? (x, dk) => divide(masked(x, dk), Math.sqrt(dk)) : masked,
+  };
+}
+
+type Softmax = AttentionParts["softmax"];
+
+/** Each way a mask is put into the softmax of the (seq, seq) scaled scores. */
+const MASKED: Record<Variant["decoderMask"], (softmax: Softmax) => Softmax> = {
+  causal: (s) => (x, dk) => s(add(x, causalMask(x.rows, x.cols)), dk),
+  none: (s) => s,
+  // np.tril(np.full((n, n), -np.inf), k=-1): query i sees keys j ≥ i, the future
+  future: (s) => (x, dk) => s(add(x, transpose(causalMask(x.cols, x.rows))), dk),
+  // softmax(x) * np.tril(np.ones((n, n))): the hidden weights zeroed, the rows no longer sum to 1
+  "after-softmax": (s) => (x, dk) => map2(s(x, dk), (a, i, j) => (j > i ? 0 : a)),
+  // x + np.triu(np.ones((n, n)), k=1): 1 added to the hidden scores, nothing hidden
+  "ones-hidden": (s) => (x, dk) =>
+    s(
+      plusOne(x, (i, j) => j > i),
+      dk,
+    ),
+  // x + np.tril(np.ones((n, n))): 1 added to the visible scores (a keep-mask added as it is)
+  "ones-visible": (s) => (x, dk) =>
+    s(
+      plusOne(x, (i, j) => j <= i),
+      dk,
+    ),
+};
+
+/** x + a 0/1 mask: 1 added to entry (i, j) where `where(i, j)`. */
+const plusOne = (x: Matrix, where: (i: number, j: number) => boolean) =>
+  map2(x, (a, i, j) => (where(i, j) ? a + 1 : a));
+
+/** Entry (i, j) of `a` rewritten by `f`. */
+function map2(a: Matrix, f: (v: number, i: number, j: number) => number): Matrix {
+  const out = new Matrix(a.rows, a.cols);
+  for (let i = 0; i < a.rows; i++) {
+    for (let j = 0; j < a.cols; j++) out.data[i * a.cols + j] = f(a.data[i * a.cols + j], i, j);
+  }
+  return out;
+}
+
+const CROSS_SOURCES: Record<Variant["crossSources"], DecoderWiring["crossSources"]> = {
+  right: PAPER_DECODER.crossSources,
+  // K, V = norm1·Wk2, norm1·Wv2: self-attention again with the cross weights, the memory unused
+  "kv-from-decoder": (decoder) => ({ xq: decoder, xkv: decoder }),
+  // the arguments swapped: Q = memory·Wq2, K, V = norm1·Wk2, norm1·Wv2 ((src, emb) out)
+  "q-from-memory": (decoder, memory) => ({ xq: memory, xkv: decoder }),
+};
+
+/** The `no-add-norm3` mistake: the sublayer's output is the layer's, no residual and no norm. */
+const withoutAddNorm: SublayerConnection = (x, sublayer) => {
+  const { trace, out } = sublayer(x);
+  return { trace, residual: out, norm: out };
+};
+
+function drawn(v: Variant): FfnBiases {
+  if (!v.drawnBiases) throw new RangeError("rewire: ffnBiases needs drawnBiases");
+  return v.drawnBiases;
+}
+
+/**
+ * max(0, x·W1 + b1)·W2 + b2: the paper's FFN, with its biases broadcast over the rows, and its
+ * W1, W2 as the biases' draws laid them out (not the layer's).
+ */
+function biasedFeedForward({ w1, b1, w2, b2 }: FfnBiases): EncoderWiring["feedForward"] {
+  return (x): FeedForwardTrace => {
+    const hidden = relu(addRow(matmul(x, w1), b1)); // (seq, emb)·(emb, ffn) + (1, ffn) → (seq, ffn)
+    return { hidden, ffn: addRow(matmul(hidden, w2), b2) }; // (seq, ffn)·(ffn, emb) + (1, emb)
+  };
+}
+
+/** a + b with b's one row added to every row of a, as numpy broadcasts (n, m) + (m,). */
+function addRow(a: Matrix, b: Matrix): Matrix {
+  return map2(a, (v, _, j) => v + b.data[j]);
 }
 
 const NORMS: Record<Variant["layerNorm"], (x: Matrix) => Matrix> = {

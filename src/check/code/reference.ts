@@ -78,8 +78,11 @@ export function layerPoints(i: LayerInputs, variant: Partial<Variant> = {}): Lay
  * then each pair that rewires different things (tried only when no single one fits).
  */
 export function catalogue(scope: "attention" | "layer"): { single: Replay[]; pairs: Replay[] } {
+  // the encoder's (not the decoder's), and none that draws more than the cell (ffn-biases)
   const single = MISTAKES.filter(
-    (m) => scope === "layer" || m.applies.includes("attention") || m.id === "scale-by-emb",
+    (m) =>
+      !m.draws &&
+      (m.applies.includes(scope === "layer" ? "encode" : "attention") || m.id === "scale-by-emb"),
   ).map(({ id, message, fix, variant }) => ({ id, message, fix, variant }));
   const pairs: Replay[] = [];
   for (const [n, a] of single.entries()) {
