@@ -33,9 +33,7 @@ import { type Product, setParallelMatmul } from "./matmul.js";
  * product stays on one thread. node:os and node:worker_threads are loaded on first use.
  */
 export const MIN_WORK = 1 << 22;
-// Each chunk packs its own copy of the smaller operand: 4 chunks keep that to a few percent of
-// a product, and still let a thread that is late by a chunk leave the other only one to do.
-const CHUNKS = 4;
+const CHUNKS = 8;
 
 /**
  * Products shared out, and how many chunks the worker computed: a test can tell the second
