@@ -1,8 +1,9 @@
 // Builds dist/ with esbuild (type-checking is tsc's job, in npm run lint):
-//   dist/cli.js            the CLI: one ES module at start-up — commander and the model bundled
-//                          together, since loading dozens of small files costs more than the
-//                          homework's whole computation — plus dist/chunks/ for what only some
-//                          commands load (the pretty renderer, chalk, cli-table3, numpy readers)
+//   dist/cli.js            the CLI (src/cli/cli.ts): one ES module at start-up — commander and
+//                          the model bundled together, since loading dozens of small files costs
+//                          more than the homework's whole computation — plus dist/chunks/ for
+//                          what only some commands load (the pretty renderer, chalk, cli-table3,
+//                          numpy readers)
 //   dist/matmul-worker.js  the second thread of large products (src/math/matmul-parallel.ts)
 //   dist/lib.js            the library, for scripts and bench/bench.mjs
 //   dist/harness.py        the Python side of grading notebooks (src/harness/harness.py, as is)
@@ -69,7 +70,7 @@ rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
 await Promise.all([
   build({
     ...common,
-    entryPoints: { cli: "src/cli/main.ts" },
+    entryPoints: { cli: "src/cli/cli.ts" },
     outdir: "dist",
     splitting: true,
     chunkNames: "chunks/[name]-[hash]",

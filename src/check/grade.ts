@@ -81,22 +81,7 @@ export function grade(answer: Answer, config: ModelConfig, o: GradeOptions): Gra
   };
   const notes = [...answer.notes];
   const slip = fileSlip(answer, config);
-  if (slip && !slip.output) {
-    const output = answer.computed.get("output") as Matrix;
-    const expected = { rows: seq, cols: emb } as Matrix;
-    const c = compare("output", output, expected, tolerance);
-    return {
-      ...base,
-      pass: false,
-      verdict: "slip",
-      compared: [c],
-      firstDivergence: "output",
-      diagnosis: [],
-      notes,
-      slip,
-      tolerance,
-    };
-  }
+  if (slip && !slip.output) return { ...gradeShape(answer, config, o.tolerance, slip), ...base };
   const held = new Map(answer.computed);
   // an answer holding every input is graded on them alone: no seed is used, none is named
   const complete = drawOrder(computation, config.layers, config.cross).every((s) =>
@@ -265,11 +250,49 @@ function rowsNormalised(m: Matrix): boolean {
   return true;
 }
 
-/** Without a seed, an answer must hold every input. */
-function assertComplete(answer: Answer, config: ModelConfig): void {
-  const missing = drawOrder(config.computation, config.layers, config.cross)
+/**
+ * A bare output whose shape is not the layer's (seq×emb), graded on its shape alone: at any seed
+ * it is wrong, or a file slip (slips.ts) that keeps no matrix to grade. No seed is needed.
+ */
+export function gradeShape(
+  answer: Answer,
+  config: ModelConfig,
+  tol: Tolerance,
+  slip?: Slip,
+): Grade {
+  const { seq, emb, dmodel, heads, layers, ffn, src } = config;
+  const tolerance = answer.single ? singlePrecision(tol) : tol;
+  const output = answer.computed.get("output") as Matrix;
+  const expected = { rows: seq, cols: emb } as Matrix;
+  return {
+    file: answer.file,
+    computation: answer.computation,
+    dims: { seq, emb, dmodel, heads, layers, ffn, src },
+    hints: [],
+    pass: false,
+    verdict: slip ? "slip" : "wrong",
+    compared: [compare("output", output, expected, tolerance)],
+    firstDivergence: "output",
+    diagnosis: [],
+    undiagnosed: slip
+      ? undefined
+      : `the output is ${output.rows}×${output.cols}, not ${seq}×${emb}: no known mistake changes the shape`,
+    notes: [...answer.notes],
+    slip,
+    tolerance,
+  };
+}
+
+/** The inputs an answer lacks (what a seed would have to draw), by name. */
+export function missingInputs(answer: Answer, config: ModelConfig): string[] {
+  return drawOrder(config.computation, config.layers, config.cross)
     .filter((s) => !getSlot(answer.inputs, s))
     .map((s) => slotName(s, config.layers));
+}
+
+/** Without a seed, an answer must hold every input. */
+function assertComplete(answer: Answer, config: ModelConfig): void {
+  const missing = missingInputs(answer, config);
   if (missing.length > 0) {
     throw new UserError(
       `${answer.file}: lacks ${missing.join(", ")}; put them in the file, or give the notebook's seed (--seed S) to draw them`,

@@ -3,12 +3,8 @@ import type { ModelConfig } from "../model/dims.js";
 import type { Inputs, LayerKey } from "../model/input-slots.js";
 import { run } from "../model/run.js";
 import { compare, type Tolerance } from "./compare.js";
-
-/** One np.random.seed stream, as numpy's randn and rand give it. */
-export interface Stream {
-  randn(out: Float64Array): void;
-  rand(out: Float64Array): void;
-}
+import { firstRow, type Offsets } from "./first-row.js";
+import { type NumpyGenerator, SeedDraws } from "./seed-draws.js";
 
 /** A way a notebook draws the homework cell's seven matrices; "_" is a draw thrown away. */
 interface DrawOrder {
@@ -22,7 +18,7 @@ interface DrawOrder {
   ffn?: number;
 }
 
-const CELL = ["x", "wq", "wk", "wv", "wo"];
+const CELL = ["x", "wq", "wk", "wv", "wo"] as const;
 const FFN = ["w1", "w2"];
 
 export const DRAW_ORDERS: readonly DrawOrder[] = [
@@ -69,6 +65,19 @@ export const DRAW_ORDERS: readonly DrawOrder[] = [
 /** Seeds people type, tried first. */
 export const USUAL_SEEDS = [42, 0, 1, 1234, 123, 2024, 2025, 2023, 7, 12345, 1337, 31337, 100, 99];
 
+/** The seeds 0…LAST are searched, after the usual ones. */
+export const LAST_SEED = 9999;
+
+/** The paper's d_ff is tried for the usual seeds and 0…PAPER_LAST (its weights are 51 times the draws). */
+export const PAPER_LAST = 99;
+
+/**
+ * The largest cell searched, in draws per seed: seq·emb + 4·emb·d_model + 2·emb·d_ff (the
+ * homework's is 640). The search's time grows with it: at 52×8 (1024) it took 1.5 s of CPU on a
+ * loaded machine, twice the homework's.
+ */
+export const MAX_DRAWS = 1024;
+
 export interface SeedFound {
   seed: number;
   order: DrawOrder;
@@ -77,72 +86,110 @@ export interface SeedFound {
 }
 
 /**
+ * Why a bare output cannot be searched for at these dimensions, or undefined when it can: the
+ * search replays the homework's cell — one encoder layer, one head — up to MAX_DRAWS a seed.
+ */
+export function unsearchable(config: ModelConfig, output: Matrix): string | undefined {
+  const { computation, layers, heads, seq, emb } = config;
+  if (computation !== "encode" || layers !== 1 || heads !== 1) {
+    return `the search covers one encoder layer with one head (this is ${computation}, ${layers} layer(s), ${heads} head(s))`;
+  }
+  if (output.rows !== seq || output.cols !== emb) {
+    return `the output is ${output.rows}×${output.cols}, not the ${seq}×${emb} searched for (give --seq and --emb)`;
+  }
+  const draws = total(DRAW_ORDERS[0], slotSizes(config));
+  if (draws > MAX_DRAWS) {
+    return `the search covers cells of up to ${MAX_DRAWS} draws a seed (seq·emb + 4·emb·d_model + 2·emb·d_ff; this one has ${draws})`;
+  }
+  return undefined;
+}
+
+/**
  * The seed (and draw order) under which a bare output is the homework's layer computed right:
- * the usual seeds, then 0…`last`, each with every draw order above (the paper's d_ff only for
- * the usual seeds and 0…99: its weights are 60 times the draws). Only the homework's shape of
- * run: one encoder layer, one head.
+ * `first` (a seed given, when there is one), the usual seeds, then 0…LAST_SEED, each with every
+ * draw order above (the paper's d_ff only for `first`, the usual seeds and 0…PAPER_LAST). A
+ * candidate's first output row is computed alone (first-row.ts) from draws every order shares
+ * (seed-draws.ts); only one near the answer's is run whole and compared.
  */
 export function searchSeed(
   output: Matrix,
   config: ModelConfig,
-  stream: (seed: number) => Stream,
+  numpy: NumpyGenerator,
   tolerance: Tolerance,
-  last = 9999,
+  first?: number,
 ): SeedFound | undefined {
-  if (config.computation !== "encode" || config.layers !== 1 || config.heads !== 1) return;
-  if (output.rows !== config.seq || output.cols !== config.emb) return;
-  const seeds = new Set([...USUAL_SEEDS, ...Array.from({ length: last + 1 }, (_, s) => s)]);
-  const sizes = slotSizes(config);
-  const normals = new Float64Array(DRAW_ORDERS.reduce((n, o) => Math.max(n, total(o, sizes)), 0));
-  const firstRow = firstRowKernel(config);
-  const at = new Map(DRAW_ORDERS.map((o) => [o, offsets(o, sizes)]));
-  const near = (row: Float64Array) => {
-    for (let j = 0; j < config.emb; j++) {
-      const e = row[j];
-      if (!(Math.abs(e - output.data[j]) <= 1e-4 + 1e-3 * Math.abs(e))) return false;
-    }
-    return true;
-  };
-  const cell = CELL.reduce((n, k) => n + sizes[k][0] * sizes[k][1], 0);
-  const once = total(DRAW_ORDERS[0], sizes);
-  const uniform = new Float64Array(once);
+  if (unsearchable(config, output)) return;
+  const given = first !== undefined && Number.isInteger(first) && first >= 0 && first < 2 ** 32;
+  const usual = given ? [first, ...USUAL_SEEDS] : USUAL_SEEDS;
+  const seeds = new Set([...usual, ...Array.from({ length: LAST_SEED + 1 }, (_, s) => s)]);
+  const wide = new Set([...usual, ...Array.from({ length: PAPER_LAST + 1 }, (_, s) => s)]);
+  const plans = DRAW_ORDERS.map((o) => plan(o, config));
+  plans.forEach((p, i) => {
+    p.sameCell = plans.findIndex((q, j) => j < i && !q.order.ffn && sameCell(p, q));
+  });
+  const most = Math.max(...plans.filter((p) => !p.order.ffn).map((p) => p.need));
+  const draws = new SeedDraws(numpy, plans[0].at.w1, most);
+  const row = firstRow(config);
+  const target = output.data.subarray(0, config.emb);
   for (const seed of seeds) {
-    // every randn order reads one and the same sequence of normals, at its own offsets; the
-    // draws beyond one cell's are only drawn when the order that needs them comes
-    const s = stream(seed);
-    s.randn(normals.subarray(0, once));
-    let drawnTo = once;
-    for (const order of DRAW_ORDERS) {
-      if (order.ffn && seed > 99 && !USUAL_SEEDS.includes(seed)) continue;
-      const c = { ...config, ffn: order.ffn ?? config.ffn };
-      let inputs: Inputs | undefined;
-      if (order.ffn) {
-        inputs = drawn(order, c, stream(seed));
-        const flat = flatten(inputs);
-        if (!near(firstRowKernel(c)(flat.data, flat.at))) continue;
-      } else if (order.uniform) {
-        const u = stream(seed);
-        u.rand(uniform.subarray(0, cell));
-        u.randn(uniform.subarray(cell));
-        if (!near(firstRow(uniform, at.get(DRAW_ORDERS[0]) as Offsets))) continue;
-        inputs = drawn(order, c, stream(seed));
-      } else {
-        const need = total(order, sizes);
-        if (need > drawnTo) {
-          s.randn(normals.subarray(drawnTo, need));
-          drawnTo = need;
-        }
-        if (!near(firstRow(normals, at.get(order) as Offsets))) continue;
-        inputs = sliced(order, sizes, normals);
+    draws.reseed(seed);
+    for (const p of plans) {
+      if (p.order.ffn && !wide.has(seed)) continue;
+      const m = p.order.uniform ? draws.randThenNormals(p.need) : draws.normals(p.need);
+      const n1 = p.sameCell >= 0 ? plans[p.sameCell].n1 : p.n1;
+      if (p.sameCell < 0) row.norm1(m, p.at, n1);
+      if (!near(row.output(n1, m, p.at, p.config.ffn), target)) continue;
+      const inputs = sliced(p, m);
+      const out = run("encode", inputs, p.config, { keep: false }).output;
+      if (compare("output", output, out, tolerance).pass) {
+        return { seed, order: p.order, inputs, config: p.config };
       }
-      const out = run("encode", inputs, c, { keep: false }).output;
-      if (compare("output", output, out, tolerance).pass) return { seed, order, inputs, config: c };
     }
   }
   return undefined;
 }
 
+/** A loose filter (the whole output is compared at the answer's tolerance after it). */
+function near(row: Float64Array, target: Float64Array): boolean {
+  for (let j = 0; j < target.length; j++) {
+    if (!(Math.abs(row[j] - target[j]) <= 1e-4 + 1e-3 * Math.abs(row[j]))) return false;
+  }
+  return true;
+}
+
 type Sizes = Record<string, [number, number]>;
+
+/** One draw order at one run's dimensions: where its matrices lie in the draws. */
+interface Plan {
+  order: DrawOrder;
+  config: ModelConfig;
+  sizes: Sizes;
+  at: Offsets;
+  /** how many draws it reads */
+  need: number;
+  /** an earlier plan that draws the same x, Wq, Wk, Wv, Wo (its n1₀ is this one's), or −1 */
+  sameCell: number;
+  /** n1₀ for this seed, when computed here */
+  n1: Float64Array;
+}
+
+function plan(order: DrawOrder, config: ModelConfig): Plan {
+  const c = { ...config, ffn: order.ffn ?? config.ffn };
+  const sizes = slotSizes(c);
+  return {
+    order,
+    config: c,
+    sizes,
+    at: offsets(order, sizes),
+    need: total(order, sizes),
+    sameCell: -1,
+    n1: new Float64Array(c.emb),
+  };
+}
+
+function sameCell(p: Plan, q: Plan): boolean {
+  return !p.order.uniform === !q.order.uniform && CELL.every((k) => p.at[k] === q.at[k]);
+}
 
 function slotSizes(c: ModelConfig): Sizes {
   return {
@@ -163,40 +210,7 @@ function total(o: DrawOrder, s: Sizes): number {
   return o.order.reduce((n, _, i) => n + s[slotAt(o, i)][0] * s[slotAt(o, i)][1], 0);
 }
 
-function asInputs(got: Record<string, Matrix>): Inputs {
-  const { x, ...layer } = got;
-  return { globals: { x }, layers: [layer as Record<LayerKey, Matrix>] };
-}
-
-/** The inputs of a randn-only order: views into the normals, no copies. */
-function sliced(o: DrawOrder, s: Sizes, normals: Float64Array): Inputs {
-  const got: Record<string, Matrix> = {};
-  let at = 0;
-  o.order.forEach((name, i) => {
-    const [r, c] = s[slotAt(o, i)];
-    if (name !== "_") got[name] = new Matrix(r, c, normals.subarray(at, at + r * c));
-    at += r * c;
-  });
-  return asInputs(got);
-}
-
-/** The inputs of an order with rand draws, or other sizes, drawn from a fresh stream. */
-function drawn(o: DrawOrder, c: ModelConfig, s: Stream): Inputs {
-  const sizes = slotSizes(c);
-  const got: Record<string, Matrix> = {};
-  o.order.forEach((name, i) => {
-    const [r, cols] = sizes[slotAt(o, i)];
-    const m = new Matrix(r, cols);
-    if (o.uniform && CELL.includes(name)) s.rand(m.data);
-    else s.randn(m.data);
-    if (name !== "_") got[name] = m;
-  });
-  return asInputs(got);
-}
-
-type Offsets = Record<"x" | "wq" | "wk" | "wv" | "wo" | "w1" | "w2", number>;
-
-/** Where each matrix of an order starts in the sequence of normals. */
+/** Where each matrix of an order starts in the draws (always in one key order: one shape). */
 function offsets(o: DrawOrder, s: Sizes): Offsets {
   const at: Record<string, number> = {};
   let n = 0;
@@ -204,89 +218,16 @@ function offsets(o: DrawOrder, s: Sizes): Offsets {
     if (name !== "_") at[name] = n;
     n += s[slotAt(o, i)][0] * s[slotAt(o, i)][1];
   });
-  return at as Offsets;
+  return { x: at.x, wq: at.wq, wk: at.wk, wv: at.wv, wo: at.wo, w1: at.w1, w2: at.w2 };
 }
 
-/** Inputs laid end to end, for the kernel. */
-function flatten(inputs: Inputs): { data: Float64Array; at: Offsets } {
-  const w = inputs.layers[0] as Record<LayerKey, Matrix>;
-  const parts = { x: inputs.globals.x as Matrix, ...w };
-  const names = ["x", "wq", "wk", "wv", "wo", "w1", "w2"] as const;
-  const data = new Float64Array(names.reduce((n, k) => n + parts[k].data.length, 0));
-  const at: Record<string, number> = {};
-  let n = 0;
-  for (const k of names) {
-    data.set(parts[k].data, n);
-    at[k] = n;
-    n += parts[k].data.length;
+/** The inputs of an order: views into its draws, no copies. */
+function sliced(p: Plan, draws: Float64Array): Inputs {
+  const got: Record<string, Matrix> = {};
+  for (const [name, start] of Object.entries(p.at)) {
+    const [r, c] = p.sizes[name];
+    got[name] = new Matrix(r, c, draws.subarray(start, start + r * c));
   }
-  return { data, at: at as Offsets };
-}
-
-/**
- * A quick filter before the full run: row 0 of LayerNorm(n1 + FFN(n1)),
- * n1 = LayerNorm(x₀ + softmax(q₀·Kᵀ/√d)·V·Wo), for one head — attention mixes the rows only
- * through K and V, the rest is position-wise. Only runs whose first row is near the answer's
- * are computed whole (run) and compared. Scratch is allocated once per kernel.
- */
-export function firstRowKernel({ seq: n, emb: e, dmodel: d, ffn: f }: ModelConfig) {
-  const q = new Float64Array(d);
-  const kv = new Float64Array(2 * n * d); // K then V: (n, d) each
-  const weights = new Float64Array(n);
-  const z = new Float64Array(d);
-  const n1 = new Float64Array(e);
-  const out = new Float64Array(e);
-  return (m: Float64Array, at: Offsets): Float64Array => {
-    q.fill(0);
-    kv.fill(0);
-    z.fill(0);
-    for (let r = 0; r < n; r++) {
-      for (let i = 0; i < e; i++) {
-        const xi = m[at.x + r * e + i];
-        for (let j = 0; j < d; j++) {
-          if (r === 0) q[j] += xi * m[at.wq + i * d + j];
-          kv[r * d + j] += xi * m[at.wk + i * d + j];
-          kv[n * d + r * d + j] += xi * m[at.wv + i * d + j];
-        }
-      }
-    }
-    let max = Number.NEGATIVE_INFINITY;
-    for (let r = 0; r < n; r++) {
-      let s = 0;
-      for (let j = 0; j < d; j++) s += q[j] * kv[r * d + j];
-      weights[r] = s / Math.sqrt(d);
-      if (weights[r] > max) max = weights[r];
-    }
-    let sum = 0;
-    for (let r = 0; r < n; r++) sum += weights[r] = Math.exp(weights[r] - max);
-    for (let r = 0; r < n; r++) {
-      for (let j = 0; j < d; j++) z[j] += (weights[r] / sum) * kv[n * d + r * d + j];
-    }
-    for (let c = 0; c < e; c++) {
-      let a = m[at.x + c];
-      for (let j = 0; j < d; j++) a += z[j] * m[at.wo + j * e + c];
-      n1[c] = a;
-    }
-    normaliseInPlace(n1);
-    out.set(n1);
-    for (let k = 0; k < f; k++) {
-      let h = 0;
-      for (let c = 0; c < e; c++) h += n1[c] * m[at.w1 + c * f + k];
-      if (h <= 0) continue; // ReLU
-      for (let c = 0; c < e; c++) out[c] += h * m[at.w2 + k * e + c];
-    }
-    normaliseInPlace(out);
-    return out;
-  };
-}
-
-/** The homework's layer_norm of one row: population variance, eps 1e-8 under the root. */
-function normaliseInPlace(v: Float64Array): void {
-  let mean = 0;
-  for (const a of v) mean += a;
-  mean /= v.length;
-  let variance = 0;
-  for (const a of v) variance += (a - mean) ** 2;
-  const sd = Math.sqrt(variance / v.length + 1e-8);
-  for (let i = 0; i < v.length; i++) v[i] = (v[i] - mean) / sd;
+  const { x, ...layer } = got;
+  return { globals: { x }, layers: [layer as Record<LayerKey, Matrix>] };
 }

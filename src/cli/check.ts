@@ -60,7 +60,7 @@ export function checkCommand(): Command {
     )
     .argument(
       "<answers...>",
-      "answer files (.json, .npy, .npz; - for stdin), notebooks (.ipynb), scripts (.py), or folders of them (a subfolder of answer files is one student's)",
+      "answer files (.json, .npy, .npz; - for stdin), notebooks (.ipynb), scripts (.py), or folders of them, searched recursively (a subfolder of answer files is one student's)",
     );
   addDimensionOptions(cmd, ["src", "emb", "heads", "layers", "ffn"]);
   cmd
@@ -114,9 +114,11 @@ temporary directory and no stdin: Q1's self_attention and Q2's encoder_layer
 are graded on several cases, Q3's text is shown with the points a complete
 answer makes. It is not a sandbox: run only code you would run yourself.
 
-Exit status: 0 all correct; 1 some answer or submission wrong or not runnable,
-or (among several) a file that could not be read or used; 2 the command could
-not run (a bad flag, the one file given is unreadable, or no Python for code).
+Each file is a row: correct, wrong, unreadable (cannot be read as an answer)
+or ungraded (read, but no seed reproduces it, or it lacks what grading needs).
+Exit status: 0 all correct; 1 some file wrong, unreadable, ungraded or not
+runnable (one file or many; a missing path too); 2 the command could not run
+(a bad flag, an unreadable --seeds file, nothing to grade, no Python for code).
 
 Examples:
   # np.save("output.npy", output) after np.random.seed(0)

@@ -153,6 +153,12 @@ export function writeFileChunks(file: string, chunks: Iterable<string>): void {
   }
   try {
     for (const chunk of chunks) writeSync(fd, chunk);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (!code) throw e; // not the file's fault: a bug in what made the chunks
+    throw new UserError(
+      `cannot write ${file}: ${code === "ENOSPC" ? "no space left on device (ENOSPC)" : code}`,
+    );
   } finally {
     closeSync(fd);
   }

@@ -1,6 +1,5 @@
 import { Command, CommanderError, Option } from "commander";
 import { EXIT, ExitError, errorLine, UserError } from "../errors.js";
-import { enableParallelMatmul } from "../math/matmul-parallel.js";
 import { attentionCommand } from "./attention.js";
 import { checkCommand } from "./check.js";
 import { decodeCommand } from "./decode.js";
@@ -77,8 +76,11 @@ function assertHelpTopic(p: Command, args: string[]): void {
   throw new UserError(`help: unknown command '${topic}' (commands: ${names.join(", ")})`);
 }
 
-/** The one place that turns outcomes and errors into an exit code. */
-async function main(argv: string[]): Promise<number> {
+/**
+ * The one place that turns outcomes and errors into an exit code; cli.ts sets it as the exit
+ * status (the fuzz test runs many argument lists through it in one process).
+ */
+export async function main(argv: string[]): Promise<number> {
   watchStdout();
   const code = await outcome(argv);
   return outputFailure() === undefined ? code : EXIT.usage; // already reported, in one line
@@ -107,7 +109,3 @@ async function outcome(argv: string[]): Promise<number> {
     return EXIT.internal;
   }
 }
-
-// Large products may use a second core; the worker file sits beside this bundle.
-enableParallelMatmul(new URL("./matmul-worker.js", import.meta.url));
-process.exitCode = await main(process.argv);

@@ -14,7 +14,7 @@ import { jsonChunks } from "../render/json.js";
 import { makeNormals } from "../rng/normals.js";
 import { paintFor } from "./color.js";
 import { type PictureOptions, pictureStep, writePictures } from "./html-output.js";
-import { assertFits, assertLayersFit } from "./memory-guard.js";
+import { assertFits, assertLayersFit, assertWorkFits } from "./memory-guard.js";
 import { type CommonOptions, dimFlags } from "./options.js";
 import { emit, outputWidth } from "./output.js";
 import { progressLine } from "./progress.js";
@@ -43,6 +43,7 @@ export async function runModelCommand(computation: Computation, o: ModelOptions)
   });
   const { config, supplied, rng, seed } = request;
   assertFits(config, !(o.quiet === true && o.why === undefined)); // --why keeps the trace
+  assertWorkFits(config, o.allowLong === true);
   const table = new TraceTable(config);
   const entry = o.why === undefined ? undefined : whyEntry(table, o.why, o);
   if (entry && (o.html || o.svg)) {

@@ -29,6 +29,8 @@ export interface CommonOptions {
   input?: string;
   json?: boolean;
   quiet?: boolean;
+  /** --allow-long: run even when the work estimate is beyond about a minute (memory-guard.ts) */
+  allowLong?: boolean;
   precision: number;
   full?: boolean;
   color: ColorWhen | false;
@@ -83,7 +85,8 @@ export function addRunOptions(cmd: Command): Command {
     .option("--json", "one JSON document on stdout (for scripts)")
     .option("-q, --quiet", "only the output (pretty or JSON); no intermediates are kept")
     .option("--precision <n>", "digits after the decimal point", (v) => precision(v), 4)
-    .option("--full", "print every row and column of large matrices");
+    .option("--full", "print every row and column of large matrices")
+    .option("--allow-long", "run even when it is estimated to take more than about a minute");
 }
 
 /** -o, --pager and --color, which every command takes (--no-pager only those with long reports). */

@@ -1,6 +1,6 @@
 import { spawn } from "node:child_process";
 import { writeSync } from "node:fs";
-import { rename, rm, writeFile } from "node:fs/promises";
+import { realpath, rename, rm, stat, writeFile } from "node:fs/promises";
 import { isatty } from "node:tty";
 import { EXIT, errorLine, UserError } from "../errors.js";
 
@@ -37,16 +37,37 @@ export async function emit(
   await writeOut(chunks);
 }
 
-/** The file, written to a temporary name beside it and renamed: whole or not at all. */
+/**
+ * The file, written to a temporary name beside it and renamed: whole or not at all. A device, a
+ * pipe or a socket (`-o /dev/stdout`, `-o /dev/full`) is written to as it is, never replaced; a
+ * symbolic link stays a link, and the file it names is the one written.
+ */
 async function writeWhole(file: string, chunks: Iterable<string>): Promise<void> {
   const text = [...chunks].join("");
-  const temporary = `${file}.${process.pid}.tmp`;
+  if (await isSpecial(file)) {
+    try {
+      return await writeFile(file, text, "utf8");
+    } catch (e) {
+      throw new UserError(`cannot write ${file}: ${(e as Error).message}`);
+    }
+  }
+  const target = await realpath(file).catch(() => file); // not there yet: a new file
+  const temporary = `${target}.${process.pid}.tmp`;
   try {
     await writeFile(temporary, text, "utf8");
-    await rename(temporary, file);
+    await rename(temporary, target);
   } catch (e) {
     await rm(temporary, { force: true });
     throw new UserError(`cannot write ${file}: ${(e as Error).message}`);
+  }
+}
+
+/** The path names something that exists and is not a regular file (following symbolic links). */
+async function isSpecial(file: string): Promise<boolean> {
+  try {
+    return !(await stat(file)).isFile();
+  } catch {
+    return false; // not there yet: it will be a new regular file
   }
 }
 

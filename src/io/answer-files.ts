@@ -29,8 +29,9 @@ export interface AnswerFile {
 }
 
 /**
- * The answer files of the arguments: a file as it is; a folder's answers (.npy, .npz, .json),
- * each direct subfolder being one student's, the files directly inside grouped by stem
+ * The answer files of the arguments: a file as it is (one that does not exist too: it is a row
+ * of the report); a folder's answers (.npy, .npz, .json), each direct subfolder being one
+ * student's with every answer under it at any depth, the files directly inside grouped by stem
  * (ana.npy and ana.npz are ana's).
  */
 export function answerFiles(args: string[]): AnswerFile[] {
@@ -41,12 +42,7 @@ export function answerFiles(args: string[]): AnswerFile[] {
       .sort((a, b) => a.name.localeCompare(b.name))
       .flatMap((e) => {
         const path = join(arg, e.name);
-        if (e.isDirectory()) {
-          return readdirSync(path)
-            .filter((f) => ANSWER_EXT.has(extname(f).toLowerCase()))
-            .sort()
-            .map((f) => ({ path: join(path, f), student: path }));
-        }
+        if (e.isDirectory()) return answerFilesIn(path).map((f) => ({ path: f, student: path }));
         return ANSWER_EXT.has(extname(e.name).toLowerCase())
           ? [{ path, student: studentOf(path) }]
           : [];

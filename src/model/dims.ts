@@ -256,3 +256,40 @@ export function largestProduct(c: ModelConfig): number {
   if (c.computation === "attention") return attention;
   return Math.max(attention, Math.max(c.seq, c.src) * c.emb * Math.max(hd, c.ffn));
 }
+
+/**
+ * The cost of a run's parts in multiply-adds of a product, the unit of workOf: one normal drawn,
+ * one exp of the softmax, one layer's fixed cost (its trace steps, matrix headers and table rows).
+ * Measured in CPU time on the test machine: 3·10⁹ multiply-adds, 60 ns a normal and 1.3 ms a
+ * layer each second (README: Limits).
+ */
+export const WORK_PER = { normal: 200, exp: 20, layer: 4e6 } as const;
+
+/** Multiply-adds a second at which the README's time for workOf is given (CPU time, measured). */
+export const WORK_PER_SECOND = 3e9;
+
+/**
+ * The work of a run in multiply-adds: every product of every layer (the projections, each head's
+ * Q·Kᵀ and weights·V, the output projection, the feed-forward), the softmax's exps, the normals
+ * drawn (every input and weight, as if none were supplied) and each layer's fixed cost.
+ */
+export function workOf(c: ModelConfig): number {
+  const hd = c.heads * c.dmodel;
+  /** one attention block: queries from `q` rows, keys and values from `kv` rows */
+  const block = (q: number, kv: number, projected: boolean) =>
+    (projected ? (q + 2 * kv) * c.emb * hd + q * hd * c.emb : 0) +
+    2 * q * kv * hd +
+    WORK_PER.exp * q * kv * c.heads;
+  if (c.computation === "attention") {
+    return block(c.seq, c.src, false) + WORK_PER.normal * (c.seq + 2 * c.src) * c.dmodel;
+  }
+  const blocks = c.computation === "decode" && c.cross ? 2 : 1;
+  const attention = block(c.seq, c.seq, true) + (blocks === 2 ? block(c.seq, c.src, true) : 0);
+  const drawn = blocks * 4 * c.emb * hd + 2 * c.emb * c.ffn;
+  const layer = attention + 2 * c.seq * c.emb * c.ffn + WORK_PER.normal * drawn + WORK_PER.layer;
+  const inputs = WORK_PER.normal * (c.seq + (blocks === 2 ? c.src : 0)) * c.emb;
+  return inputs + c.layers * layer;
+}
+
+/** The most work a run does unless asked (--allow-long): about a minute of CPU (README: Limits). */
+export const MAX_WORK = 2e11;

@@ -52,6 +52,7 @@ export function run(command: Computation, inputs: Inputs, dims: Dims, opts: RunO
     opts.variant && command === "decode" ? rewireDecoder(opts.variant) : undefined;
   const layers: RunTrace["layers"] = [];
   let h = command === "encode" ? g.x! : g.y!; // (seq, emb), the stream each layer refines
+  const given = keep ? undefined : new Set(inputMatrices(inputs)); // once: O(layers) of them
   for (const [l, w] of inputs.layers.entries()) {
     const progress = opts.progress && ((at: ProgressPoint) => opts.progress?.({ ...at, layer: l }));
     const layer =
@@ -69,7 +70,7 @@ export function run(command: Computation, inputs: Inputs, dims: Dims, opts: RunO
             progress,
           });
     if (keep) layers.push(layer);
-    else dropIntermediates(layer, [h, layer.output, ...inputMatrices(inputs)]);
+    else dropIntermediates(layer, [h, layer.output], given!);
     h = layer.output;
   }
   return { command, layers, output: h };
@@ -79,13 +80,12 @@ export function run(command: Computation, inputs: Inputs, dims: Dims, opts: RunO
  * Hands a layer's intermediates back to the shared memory once the next layer no longer needs
  * them (only without `keep`): a synchronous run never gives the garbage collector a turn to do
  * it, and a stack of layers would otherwise hold every layer's. `keepThese`: its input and
- * output, and every input matrix.
+ * output; `given`: every input matrix (a set made once, not once per layer of a stack).
  */
-function dropIntermediates(layer: object, keepThese: Matrix[]): void {
-  const kept = new Set(keepThese);
+function dropIntermediates(layer: object, keepThese: Matrix[], given: Set<Matrix>): void {
   const walk = (v: unknown): void => {
     if (v instanceof Matrix) {
-      if (!kept.has(v)) release(v.data);
+      if (!keepThese.includes(v) && !given.has(v)) release(v.data);
     } else if (Array.isArray(v)) v.forEach(walk);
     else if (v !== null && typeof v === "object") Object.values(v).forEach(walk);
   };

@@ -1,13 +1,37 @@
 import type { ChalkInstance } from "chalk";
 import type { Comparison } from "../check/compare.js";
 import type { Grade } from "../check/grade.js";
+import type { Computation, Dims } from "../model/dims.js";
 import { shapeText } from "./shape.js";
 import { whyText } from "./why.js";
 
-/** One answer's result: graded, or refused with the reason (a bad file). */
+/**
+ * One answer's result: graded, or refused with the reason — `unreadable` (the file cannot be read
+ * as an answer; the default) or `ungraded` (read, but not gradable: `reason` "no seed" when no
+ * seed was given and none reproduces it), with the computation and dimensions it was read at.
+ */
 export type Result =
   | { file: string; student?: string; grade: Grade }
-  | { file: string; student?: string; error: string };
+  | {
+      file: string;
+      student?: string;
+      error: string;
+      status?: "unreadable" | "ungraded";
+      reason?: string;
+      computation?: Computation;
+      dims?: Dims;
+    };
+
+/** What a row is, for a script: `correct` (passed), `wrong`, `unreadable` or `ungraded`. */
+export type Status = "correct" | "wrong" | "unreadable" | "ungraded";
+
+export function statusOf(r: Result): Status {
+  if ("grade" in r) return r.grade.pass ? "correct" : "wrong";
+  return r.status ?? "unreadable";
+}
+
+/** A student's status: the first of these any of their files has. */
+const WORST: Status[] = ["wrong", "unreadable", "ungraded", "correct"];
 
 const num = (x: number, p = 6) =>
   Number.isFinite(x) ? Number(x.toPrecision(p)).toString() : String(x);
@@ -133,6 +157,14 @@ export function gradeText(g: Grade, paint: ChalkInstance): string {
   return `${out.join("\n")}\n`;
 }
 
+/** One answer alone: its verdict in full, or why it was not graded. */
+export function resultText(r: Result, paint: ChalkInstance): string {
+  if ("grade" in r) return gradeText(r.grade, paint);
+  const label = paint[STATUS_COLOUR[statusOf(r)]](`✗ ${verdictWord(r)}`);
+  const dims = r.computation && r.dims ? [paint.dim(`  ${r.computation} · ${dimsCell(r)}`)] : [];
+  return `${[`${paint.bold(r.file)}  ${label}`, ...dims, `  ${diagnosisText(r)}`].join("\n")}\n`;
+}
+
 /** "your `scores` equals `scaled`" */
 function equalsLine(c: Comparison): string {
   return `your ${c.name} equals the reference's ${c.equals}${c.equals === "scaled" ? " (after the division by √d_k)" : ""}`;
@@ -143,8 +175,12 @@ function seedLines(g: Grade): string[] {
   return g.seedNote ? [`  ${g.seedNote}`] : [];
 }
 
-/** What the batch table says of one graded file: verdict, difference, diagnosis and fix. */
-function verdictWord(g: Grade): string {
+/** The verdict column's words for one file. */
+function verdictWord(r: Result): string {
+  if (!("grade" in r)) {
+    return r.status === "ungraded" ? `ungraded${r.reason ? ` — ${r.reason}` : ""}` : "unreadable";
+  }
+  const g = r.grade;
   return {
     correct: "correct",
     float32: "correct at float32 precision",
@@ -154,25 +190,45 @@ function verdictWord(g: Grade): string {
   }[g.verdict];
 }
 
+const STATUS_COLOUR = {
+  correct: "green",
+  wrong: "red",
+  unreadable: "magenta",
+  ungraded: "yellow",
+} as const;
+
+/** A cell with nothing that applies to the row. */
+const NONE = "—";
+
 /** The max difference of the first diverging matrix (with its name when not the output). */
-function firstDifference(g: Grade): string {
+function firstDifference(r: Result): string {
+  if (!("grade" in r)) return NONE;
+  const g = r.grade;
   const first = g.compared.find((c) => !c.pass) ?? (g.compared.at(-1) as Comparison);
   const value = first.shape ? "shape" : num(first.maxAbs, 3);
   return first.name === "output" || g.pass ? value : `${value} (${first.name})`;
 }
 
-function diagnosisText(g: Grade): string {
+/** The diagnosis with its fix; for a file not graded, why. */
+function diagnosisText(r: Result): string {
+  if (!("grade" in r)) {
+    return r.error.startsWith(`${r.file}: `) ? r.error.slice(r.file.length + 2) : r.error;
+  }
+  const g = r.grade;
   if (g.slip) return `${g.slip.message}; fix: ${g.slip.fix}`;
   if (g.pass)
-    return [g.seedNote?.includes("correct") ? g.seedNote : "", ...equalsNotes(g)]
-      .filter(Boolean)
-      .join("; ");
+    return (
+      [g.seedNote?.includes("correct") ? g.seedNote : "", ...equalsNotes(g)]
+        .filter(Boolean)
+        .join("; ") || NONE
+    );
   const output = g.compared.at(-1) as Comparison;
   if (g.diagnosis.length > 0) {
     const each = g.diagnosis.map((m) => `${m.id}: ${m.fix}`).join(" | ");
     return g.diagnosis.length > 1 ? `one of (cannot tell apart): ${each}` : each;
   }
   if (output.pass) return `first divergence: ${g.firstDivergence}`;
+  if (g.undiagnosed) return g.undiagnosed;
   return ["no known mistake", ...g.hints.map((h) => h.split(":")[0])].join("; ");
 }
 
@@ -180,11 +236,73 @@ function equalsNotes(g: Grade): string[] {
   return g.compared.filter((c) => c.equals).map((c) => `${c.name} = ${c.equals}`);
 }
 
-function dimsText(g: Grade): string {
-  const d = g.dims;
-  return g.computation === "attention"
+function dimsText(computation: Computation, d: Dims): string {
+  return computation === "attention"
     ? `${d.seq}×${d.src}×${d.dmodel}`
     : `${d.seq}×${d.emb}×${d.dmodel}${d.ffn !== 4 * d.emb ? ` ffn ${d.ffn}` : ""}`;
+}
+
+function seedCell(r: Result): string {
+  return "grade" in r && r.grade.seed !== undefined ? String(r.grade.seed) : NONE;
+}
+
+function dimsCell(r: Result): string {
+  if ("grade" in r) return dimsText(r.grade.computation, r.grade.dims);
+  return r.computation && r.dims ? dimsText(r.computation, r.dims) : NONE;
+}
+
+/** The file of a group that decides the student's status: the first wrong, unreadable, … */
+function decisive(group: Result[]): number {
+  const rank = group.map((r) => WORST.indexOf(statusOf(r)));
+  return rank.indexOf(Math.min(...rank));
+}
+
+/** `ana (.npy .npz)` for files of one stem, `joana/ (2 files)` for a student's folder. */
+function studentName(group: Result[]): string {
+  const student = group[0].student ?? group[0].file;
+  if (group.length === 1) return group[0].file;
+  const exts = group.map((r) => r.file.slice(student.length));
+  return exts.every((e) => /^\.\w+$/.test(e))
+    ? `${student} (${exts.join(" ")})`
+    : `${student}/ (${group.length} files)`;
+}
+
+const fileName = (path: string) => path.replace(/^.*\//, "");
+
+/**
+ * One student's row: the decisive file's verdict (with `· files differ` when their verdicts
+ * differ), its max difference, the diagnosis (each file's verdict and diagnosis when they differ,
+ * the decisive file first), the seeds and the dimensions graded at.
+ */
+function studentRow(group: Result[], paint: ChalkInstance): string[] {
+  const w = decisive(group);
+  const words = group.map(verdictWord);
+  const diags = group.map(diagnosisText);
+  const disagree = new Set(words).size > 1;
+  const differ = disagree || new Set(diags).size > 1;
+  const verdict =
+    paint[STATUS_COLOUR[statusOf(group[w])]](words[w]) +
+    (disagree ? paint.yellow(" · files differ") : "");
+  const order = [w, ...group.keys()].filter((i, n, all) => all.indexOf(i) === n);
+  const diagnosis = differ
+    ? order
+        .map(
+          (i) =>
+            `${fileName(group[i].file)}: ${words[i]}${diags[i] === NONE ? "" : ` — ${diags[i]}`}`,
+        )
+        .join("; ")
+    : diags[w];
+  // the seeds and dimensions the files were graded at (a file needing none says nothing)
+  const unique = (cells: string[]) =>
+    [...new Set(cells.filter((c) => c !== NONE))].join(" / ") || NONE;
+  return [
+    studentName(group),
+    verdict,
+    firstDifference(group[w]),
+    diagnosis,
+    unique(group.map(seedCell)),
+    unique(group.map(dimsCell)),
+  ];
 }
 
 /** Results by student, in the order first seen. */
@@ -210,15 +328,17 @@ export async function batchText(
   width?: number,
 ): Promise<string> {
   const { default: Table } = await import("cli-table3");
-  const head = ["student", "verdict", "max difference", "diagnosis · fix", "seed", "dims"];
-  const rows = byStudent(results).map((group) => {
-    const lines = group.map((r) => rowCells(r, paint, group.length > 1));
-    const cells = lines[0].map((_, col) => lines.map((l) => l[col]).join("\n"));
-    const verdicts = new Set(group.map((r) => "grade" in r && r.grade.pass));
-    const name = group[0].student && group.length > 1 ? group[0].student : group[0].file;
-    if (group.length > 1 && verdicts.size > 1) cells[1] += `\n${paint.yellow("(files disagree)")}`;
-    return [name, ...cells.slice(1)];
-  });
+  // under 80 columns the headers give way to the diagnosis
+  const narrow = width !== undefined && width < 80;
+  const head = [
+    "student",
+    "verdict",
+    narrow ? "max diff" : "max difference",
+    narrow ? "diagnosis" : "diagnosis · fix",
+    "seed",
+    "dims",
+  ];
+  const rows = byStudent(results).map((group) => studentRow(group, paint));
   let widths: (number | null)[] = [null, 22, null, 48, null, null];
   let columns = head.length;
   if (width !== undefined) {
@@ -228,8 +348,8 @@ export async function batchText(
       const fixed = [0, Math.min(widest(1), 22), widest(2), 0, widest(4), widest(5)].slice(0, n);
       const room = width - fixed.reduce((a, b) => a + b, 0) - (n + 1); // borders
       const needed = widest(3);
-      // what the others leave is shared: the path gives way down to half of it
-      fixed[0] = Math.max(8, Math.min(widest(0), Math.max(room - needed, Math.floor(room / 2))));
+      // what the others leave is shared: the path gives way down to a third of it
+      fixed[0] = Math.max(9, Math.min(widest(0), Math.max(room - needed, Math.floor(room / 3))));
       fixed[3] = Math.max(12, Math.min(needed, room - fixed[0]));
       return { fixed, fits: room - fixed[0] >= 12 };
     };
@@ -274,95 +394,109 @@ function wrapWords(text: string, width: number): string {
   return lines.join("\n");
 }
 
-function rowCells(r: Result, paint: ChalkInstance, named: boolean): string[] {
-  const tag = named ? `${r.file.replace(/^.*\//, "")}: ` : "";
-  if ("error" in r) {
-    const reason = r.error.startsWith(`${r.file}: `) ? r.error.slice(r.file.length + 2) : r.error;
-    return [r.file, tag + paint.magenta("unreadable"), "", reason, "", ""];
-  }
-  const g = r.grade;
-  const verdict = g.pass ? paint.green(verdictWord(g)) : paint.red(verdictWord(g));
-  return [
-    r.file,
-    tag + verdict,
-    firstDifference(g),
-    diagnosisText(g),
-    String(g.seed ?? ""),
-    dimsText(g),
-  ];
-}
-
+/** `3 passed, 2 failed, 1 could not be read, 1 ungraded`, per file; then per student. */
 export function countLine(results: Result[]): string {
-  const passed = results.filter((r) => "grade" in r && r.grade.pass).length;
-  const errors = results.filter((r) => "error" in r).length;
-  const failed = results.length - passed - errors;
-  return `${passed} passed, ${failed} failed${errors ? `, ${errors} could not be read` : ""}`;
+  const n = (status: Status) => results.filter((r) => statusOf(r) === status).length;
+  const [unreadable, ungraded] = [n("unreadable"), n("ungraded")];
+  const students = byStudent(results);
+  const passing = students.filter((g) => g.every((r) => statusOf(r) === "correct")).length;
+  return [
+    `${n("correct")} passed, ${n("wrong")} failed`,
+    unreadable ? `, ${unreadable} could not be read` : "",
+    ungraded ? `, ${ungraded} ungraded` : "",
+    students.length < results.length ? `; students: ${passing} of ${students.length} passed` : "",
+  ].join("");
 }
 
-/** SPEC section 4's `--json`. */
+/**
+ * SPEC section 4's `--json`, with documented extras: each result's `status` (`correct`, `wrong`,
+ * `unreadable`, `ungraded`), `verdict`, `difference` (the first diverging matrix and its max
+ * difference), seed and dimensions; one entry per student; counts per status.
+ */
 export function checkDocument(
   results: Result[],
   config: Record<string, unknown>,
 ): Record<string, unknown> {
-  const passed = results.filter((r) => "grade" in r && r.grade.pass).length;
-  const errors = results.filter((r) => "error" in r).length;
+  const n = (status: Status) => results.filter((r) => statusOf(r) === status).length;
   return {
     schema: 1,
     command: "check",
     config,
-    results: results.map((r) => {
-      if ("error" in r)
-        return {
-          file: r.file,
-          student: r.student,
-          pass: false,
-          verdict: "unreadable",
-          error: r.error,
-          compared: [],
-          diagnosis: [],
-        };
-      const g = r.grade;
+    results: results.map(resultJson),
+    students: byStudent(results).map((group) => {
+      const w = group[decisive(group)];
       return {
-        file: g.file,
-        student: r.student,
-        pass: g.pass,
-        verdict: g.verdict,
-        against: g.computation,
-        seed: g.seed ?? null,
-        seed_note: g.seedNote,
-        draw_order: g.drawOrder,
-        dims: g.dims,
-        tolerance: g.tolerance,
-        notes: g.notes,
-        slip: g.slip ? { id: g.slip.id, message: g.slip.message, fix: g.slip.fix } : undefined,
-        ambiguity: g.ambiguity,
-        hints: g.hints,
-        compared: g.compared.map((c) => ({
-          name: c.name,
-          pass: c.pass,
-          mismatched: c.mismatched,
-          total: c.total,
-          max_abs: finite(c.maxAbs),
-          max_rel: finite(c.maxRel),
-          first_wrong: c.first,
-          shape: c.shape,
-          equals: c.equals,
-        })),
-        first_divergence: g.firstDivergence,
-        diagnosis: g.diagnosis,
-        undiagnosed: g.undiagnosed,
+        student: group[0].student ?? group[0].file,
+        files: group.map((r) => r.file),
+        pass: group.every((r) => statusOf(r) === "correct"),
+        status: statusOf(w),
+        verdict: "grade" in w ? w.grade.verdict : statusOf(w),
+        agree: new Set(group.map(verdictWord)).size === 1,
       };
     }),
-    students: byStudent(results).map((group) => ({
-      student: group[0].student ?? group[0].file,
-      files: group.map((r) => r.file),
-      pass: group.every((r) => "grade" in r && r.grade.pass),
-      agree: new Set(group.map((r) => "grade" in r && r.grade.pass)).size === 1,
-    })),
-    passed,
-    failed: results.length - passed - errors,
-    errors,
+    passed: n("correct"),
+    failed: n("wrong"),
+    errors: n("unreadable") + n("ungraded"),
+    unreadable: n("unreadable"),
+    ungraded: n("ungraded"),
   };
+}
+
+function resultJson(r: Result): Record<string, unknown> {
+  if (!("grade" in r))
+    return {
+      file: r.file,
+      student: r.student,
+      pass: false,
+      status: statusOf(r),
+      verdict: statusOf(r),
+      reason: r.reason,
+      error: r.error,
+      against: r.computation ?? null,
+      seed: null,
+      dims: r.dims ?? null,
+      difference: null,
+      compared: [],
+      diagnosis: [],
+    };
+  const g = r.grade;
+  const first = g.compared.find((c) => !c.pass);
+  return {
+    file: g.file,
+    student: r.student,
+    pass: g.pass,
+    status: statusOf(r),
+    verdict: g.verdict,
+    against: g.computation,
+    seed: g.seed ?? null,
+    seed_note: g.seedNote,
+    draw_order: g.drawOrder,
+    dims: g.dims,
+    tolerance: g.tolerance,
+    notes: g.notes,
+    slip: g.slip ? { id: g.slip.id, message: g.slip.message, fix: g.slip.fix } : undefined,
+    ambiguity: g.ambiguity,
+    hints: g.hints,
+    difference: difference(first ?? (g.compared.at(-1) as Comparison)),
+    compared: g.compared.map((c) => ({
+      name: c.name,
+      pass: c.pass,
+      mismatched: c.mismatched,
+      total: c.total,
+      max_abs: finite(c.maxAbs),
+      max_rel: finite(c.maxRel),
+      first_wrong: c.first,
+      shape: c.shape,
+      equals: c.equals,
+    })),
+    first_divergence: g.firstDivergence,
+    diagnosis: g.diagnosis,
+    undiagnosed: g.undiagnosed,
+  };
+}
+
+function difference(c: Comparison): { matrix: string; max_abs: number | null } {
+  return { matrix: c.name, max_abs: c.shape ? null : finite(c.maxAbs) };
 }
 
 function finite(x: number): number | null {

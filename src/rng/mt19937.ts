@@ -18,6 +18,11 @@ export class MT19937 {
 
   /** init_genrand(s): numpy's `np.random.seed(s)` for an integer 0 ≤ s < 2³². */
   constructor(seed: number) {
+    this.reseed(seed);
+  }
+
+  /** init_genrand(s) again, in place: the same generator as `new MT19937(s)`, nothing allocated. */
+  reseed(seed: number): void {
     if (!Number.isInteger(seed) || seed < 0 || seed > 0xffffffff) {
       throw new RangeError(`MT19937 seed must be an integer in 0…2³²−1, got ${seed}`);
     }
@@ -27,6 +32,7 @@ export class MT19937 {
       const prev = mt[i - 1] ^ (mt[i - 1] >>> 30);
       mt[i] = (Math.imul(1812433253, prev) + i) | 0;
     }
+    this.index = N;
   }
 
   private twist(): void {

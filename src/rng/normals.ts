@@ -50,6 +50,34 @@ class PolarNormals implements Normals {
 }
 
 /**
+ * numpy's randn on doubles drawn already: the polar method on `u[at.next]`, `u[at.next + 1]`, …
+ * (a pair outside the unit disc skipped, as legacy_gauss skips it), writing whole pairs f·x₂, f·x₁
+ * into `out` from `from` on while `out` has room for a pair and `u` has a pair left. Moves
+ * `at.next` past the doubles read; returns the index in `out` after the last normal written.
+ */
+export function polarFromDoubles(
+  u: Float64Array,
+  at: { next: number },
+  out: Float64Array,
+  from: number,
+): number {
+  let i = from;
+  let next = at.next;
+  while (i + 1 < out.length && next + 1 < u.length) {
+    const x1 = 2 * u[next] - 1;
+    const x2 = 2 * u[next + 1] - 1;
+    next += 2;
+    const r2 = x1 * x1 + x2 * x2;
+    if (r2 >= 1 || r2 === 0) continue;
+    const f = Math.sqrt((-2 * Math.log(r2)) / r2);
+    out[i++] = f * x2;
+    out[i++] = f * x1;
+  }
+  at.next = next;
+  return i;
+}
+
+/**
  * numpy's `np.random.seed(seed)` followed by `np.random.randn(...)` calls: the same polar method
  * as PolarNormals. Small draws (the homework's) run in JS on uniforms drawn in batches; the
  * first large one moves the generator into the WebAssembly core (core.wat's `polar_normals`:
@@ -61,7 +89,9 @@ class NumpyNormals implements Normals {
   readonly name = "numpy";
   private readonly mt: MT19937;
   private readonly uniforms = new Float64Array(2048);
-  private next = this.uniforms.length;
+  /** the next double of the batch */
+  private readonly at = { next: this.uniforms.length };
+  private readonly pair = new Float64Array(2);
   private spare = 0;
   private hasSpare = false;
   private onCore?: { core: Core; state: number; pairs: Float64Array; next: number };
@@ -83,26 +113,27 @@ class NumpyNormals implements Normals {
   private fillInJs(out: Float64Array, from: number): void {
     const u = this.uniforms;
     let i = from;
-    let next = this.next;
     while (i < out.length) {
-      if (next === u.length) {
+      if (this.at.next === u.length) {
         // the batch is used up: a large draw moves the generator to the core from here on
         if (out.length >= CORE_MIN && this.moveToCore()) {
-          this.next = next;
           this.fillOnCore(out, i);
           return;
         }
         this.mt.fillDoubles(u);
-        next = 0;
+        this.at.next = 0;
       }
-      const x1 = 2 * u[next] - 1;
-      const x2 = 2 * u[next + 1] - 1;
-      next += 2;
-      const r2 = x1 * x1 + x2 * x2;
-      if (r2 >= 1 || r2 === 0) continue;
-      i = this.emit(out, i, x1, x2, r2);
+      i = out.length - i >= 2 ? polarFromDoubles(u, this.at, out, i) : this.halfPair(out, i);
     }
-    this.next = next;
+  }
+
+  /** The last normal of a draw: f·x2 of the next pair, its f·x1 kept as the spare. */
+  private halfPair(out: Float64Array, i: number): number {
+    if (polarFromDoubles(this.uniforms, this.at, this.pair, 0) < 2) return i; // batch used up
+    this.spare = this.pair[1];
+    this.hasSpare = true;
+    out[i] = this.pair[0];
+    return i + 1;
   }
 
   private fillOnCore(out: Float64Array, from: number): void {
@@ -122,7 +153,7 @@ class NumpyNormals implements Normals {
       c.next = 0;
       i = this.takeBuffered(out, i);
     }
-    // an odd count leaves a pair half used: its second value is the spare, as in fillInJs
+    // an odd count leaves a pair half used: its second value is the spare, as in halfPair
     if (c.next % 2 === 1) {
       this.spare = c.pairs[c.next++];
       this.hasSpare = true;
@@ -136,18 +167,6 @@ class NumpyNormals implements Normals {
     for (let k = 0; k < n; k++) out[from + k] = c.pairs[c.next + k];
     c.next += n;
     return from + n;
-  }
-
-  /** f = √(−2·ln r² / r²); f·x2 now, f·x1 next (or kept as the spare). */
-  private emit(out: Float64Array, i: number, x1: number, x2: number, r2: number): number {
-    const f = Math.sqrt((-2 * Math.log(r2)) / r2);
-    out[i++] = f * x2;
-    if (i < out.length) out[i++] = f * x1;
-    else {
-      this.spare = f * x1;
-      this.hasSpare = true;
-    }
-    return i;
   }
 
   /** Hands the MT19937 state to the core (the JS batch being used up); false without a core. */

@@ -147,9 +147,9 @@ describe("file slips are named", () => {
 
   it("a text file named .npy says so", () => {
     const r = cli(["check", "--seed", "0", `${S}/slip-savetxt.npy`]);
-    expect(r.code).toBe(2);
-    expect(r.stderr).toMatch(
-      /slip-savetxt\.npy: is a text file of numbers \(as np\.savetxt writes\)/,
+    expect(r.code).toBe(1); // a file that cannot be read is a row of the report (SPEC §5)
+    expect(r.stdout).toMatch(
+      /slip-savetxt\.npy {2}✗ unreadable\n {2}is a text file of numbers \(as np\.savetxt writes\)/,
     );
   });
 });
@@ -226,7 +226,7 @@ describe("the class table", () => {
     const r = cli(["check", "--seeds", `${C}/seeds.csv`, C]);
     expect(r.code).toBe(1); // bia's .npz is wrong, rui's file unreadable
     expect(r.stdout).toMatch(/student\s+│ verdict/);
-    expect(r.stdout).toMatch(/\(files disagree\)/);
+    expect(r.stdout).toMatch(/wrong · files differ/);
     const { doc } = check(["--seeds", `${C}/seeds.csv`, C]);
     const students = Object.fromEntries(doc.students.map((s) => [s.student.split("/").at(-1), s]));
     expect(students.ana).toMatchObject({ pass: true, agree: true });

@@ -1,8 +1,16 @@
 import { spawnSync } from "node:child_process";
-import { mkdtempSync, openSync, rmSync, writeFileSync } from "node:fs";
+import {
+  lstatSync,
+  mkdtempSync,
+  openSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { BIN, cli, ROOT } from "../helpers.js";
 
 // Issue 9, through the built binary: the places where transformer-lab did not keep SPEC §5.
@@ -29,11 +37,24 @@ describe("write errors other than EPIPE", () => {
   it.each([
     [["encode"]],
     [["encode", "--json"]],
+    [["decode"]],
+    [["decode", "--no-cross", "--quiet", "--json", "--seed", "1"]],
+    [["attention"]],
+    [["attention", "--json"]],
+    [["explain"]],
     [["explain", "decoder"]],
     [["check", "--seed", "0", `${ROOT}fixtures/answers/homework/seed0/correct.npy`]],
+    [["check", "--seed", "0", "--json", `${ROOT}fixtures/answers/homework/seed0/correct.npy`]],
     [["--help"]],
     [["--version"]],
+    [["-V"]],
+    [["help"]],
+    [["help", "check"]],
     [["encode", "--help"]],
+    [["decode", "--help"]],
+    [["attention", "--help"]],
+    [["check", "--help"]],
+    [["explain", "--help"]],
   ])("%j > /dev/full: one line, exit 2", (args) => {
     const r = spawnSync(process.execPath, [BIN, ...args], {
       stdio: ["ignore", openSync("/dev/full", "w"), "pipe"],
@@ -44,7 +65,43 @@ describe("write errors other than EPIPE", () => {
   });
 });
 
+describe("files that are not regular files: written to, never replaced", () => {
+  // through a link in a temporary folder, so that a regression replaces the link, not /dev/full
+  const full = join(dir, "full");
+  beforeAll(() => symlinkSync("/dev/full", full));
+
+  it.each([
+    [["encode", "-o", full]],
+    [["encode", "--json", "-o", full]],
+    [["explain", "-o", full]],
+    [["check", "--seed", "0", "-o", full, `${ROOT}fixtures/answers/homework/seed0/correct.npy`]],
+    [["encode", "--html", full]],
+    [["attention", "--svg", full]],
+  ])("%j (a link to /dev/full): one line, exit 2, the link kept", (args) => {
+    const r = cli(args);
+    expectOneLineError(r);
+    expect(r.stderr).toMatch(/cannot write .*full: (ENOSPC|no space left on device)/);
+    expect(lstatSync(full).isSymbolicLink()).toBe(true);
+  });
+
+  it("-o through a link to a file writes that file and keeps the link", () => {
+    const target = file("target.json", "");
+    const link = join(dir, "link.json");
+    symlinkSync(target, link);
+    const r = cli(["encode", "--seed", "0", "--quiet", "--json", "-o", link]);
+    expect(r.code, r.stderr).toBe(0);
+    expect(lstatSync(link).isSymbolicLink()).toBe(true);
+    expect(JSON.parse(readFileSync(target, "utf8")).shape).toEqual([4, 8]);
+  });
+});
+
 describe("names a file controls are escaped in messages", () => {
+  it("a .npz member holding \\n\\e[2J", () => {
+    const r = cli(["encode", "--input", `${hostile}/control-member.npz`]);
+    expectOneLineError(r);
+    expect(r.stderr).toContain('unknown key "\\x0a\\x1b[2J\\x1b[31mx"');
+  });
+
   it("a JSON key holding \\n\\e[2J", () => {
     const r = cli(["encode", "--input", `${hostile}/control-key.json`]);
     expectOneLineError(r);
@@ -77,8 +134,9 @@ describe("ambiguous keys are errors naming both", () => {
       "0",
       file("answer.json", '{"OUTPUT": [[0]], "output": [[1]]}'),
     ]);
-    expectOneLineError(r);
-    expect(r.stderr).toMatch(/"OUTPUT" and "output" differ only in case/);
+    // in check, a file that cannot be read is a row of the report, exit 1 (SPEC §5)
+    expect([r.code, r.stderr]).toEqual([1, ""]);
+    expect(r.stdout).toMatch(/unreadable\n.*"OUTPUT" and "output" differ only in case/);
   });
 
   it("an .npz with input_data.npy and x.npy", () => {
@@ -143,6 +201,11 @@ describe("check batches: every failure is a row", () => {
     const r = cli(["check", "--seed", "0", "--json", good, "-"], { input: "[[1, 2]]" });
     const doc = JSON.parse(r.stdout);
     expect(doc.results.map((x: { file: string }) => x.file)).toEqual([good, "<stdin>"]);
+    const table = cli(["check", "--seed", "0", good, "-"], { input: "[[1, 2]]" });
+    expect(table.stdout).toContain("<stdin>");
+    expect(table.stdout).not.toMatch(/^\W*-\s/m); // no row named -
+    const alone = cli(["check", "--seed", "0", "-"], { input: "[[1, 2]]" });
+    expect(alone.stdout).toMatch(/^<stdin> /);
   });
 
   it("an answer whose output has the wrong shape is not replayed", () => {

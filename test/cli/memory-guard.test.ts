@@ -1,6 +1,13 @@
 import { spawnSync } from "node:child_process";
-import { describe, expect, it } from "vitest";
-import { bytesHeld, type ModelConfig } from "../../src/model/dims.js";
+import { beforeAll, describe, expect, it } from "vitest";
+import { assertWorkFits } from "../../src/cli/memory-guard.js";
+import {
+  bytesHeld,
+  MAX_WORK,
+  type ModelConfig,
+  WORK_PER_SECOND,
+  workOf,
+} from "../../src/model/dims.js";
 import { BIN } from "../helpers.js";
 
 describe("the memory estimate counts every head's trace", () => {
@@ -70,5 +77,98 @@ describe("the memory estimate counts every head's trace", () => {
     [["decode", "--layers", "3"], config({ computation: "decode", layers: 3, cross: true }), true],
   ] as const)("%j peaks below the estimate plus Node's baseline", (args, c, keep) => {
     expect(peakKiB([...args]) * 1024).toBeLessThan(bytesHeld(c, keep) + base * 1024);
+  });
+});
+
+describe("the work estimate: a run beyond about a minute of CPU is refused unless asked", () => {
+  const config = (over: Partial<ModelConfig>): ModelConfig => ({
+    computation: "encode",
+    seq: 4,
+    emb: 8,
+    dmodel: 3,
+    heads: 1,
+    layers: 1,
+    ffn: 32,
+    src: 4,
+    cross: false,
+    causal: false,
+    ...over,
+  });
+
+  it("refuses encode --seq 300000 --quiet before drawing, in one line naming --allow-long", () => {
+    const t0 = Date.now();
+    const r = spawnSync(process.execPath, [BIN, "encode", "--seq", "300000", "--quiet"], {
+      encoding: "utf8",
+    });
+    expect(Date.now() - t0).toBeLessThan(3000);
+    expect(r.status).toBe(2);
+    expect(r.stdout).toBe("");
+    expect(r.stderr.trim().split("\n")).toHaveLength(1);
+    expect(r.stderr).toMatch(
+      /encode with seq 300000, emb 8, heads·dmodel 3, ffn 32, layers 1 is about 2\.3 trillion multiply-adds \(some 13 minutes of CPU\); a run does at most 200 billion \(about a minute\) unless given --allow-long/,
+    );
+  });
+
+  it("--allow-long lets it through", () => {
+    const huge = config({ seq: 300_000, src: 300_000 });
+    expect(() => assertWorkFits(huge, false)).toThrow(/--allow-long/);
+    expect(() => assertWorkFits(huge, true)).not.toThrow();
+  });
+
+  it.each([
+    ["BERT-base", config({ seq: 128, src: 128, emb: 768, dmodel: 64, heads: 12, ffn: 3072 })],
+    [
+      "BERT-base, 12 layers",
+      config({ seq: 128, src: 128, emb: 768, dmodel: 64, heads: 12, ffn: 3072, layers: 12 }),
+    ],
+    [
+      "seq 2048, emb 256, 4×64 (the bench)",
+      config({ seq: 2048, src: 2048, emb: 256, dmodel: 64, heads: 4, ffn: 1024 }),
+    ],
+    ["the homework's layer, 8000 times", config({ layers: 8000 })],
+    [
+      "attention at seq 16384, dmodel 64",
+      config({ computation: "attention", seq: 16384, src: 16384, dmodel: 64 }),
+    ],
+  ])("%s is within the limit", (_, c) => {
+    expect(workOf(c)).toBeLessThan(MAX_WORK);
+    expect(() => assertWorkFits(c, false)).not.toThrow();
+  });
+
+  // CPU time (user + system, both threads) of the built binary against the estimate's seconds
+  const PROBE = `data:text/javascript,process.on("exit",()=>{const u=process.resourceUsage();process.stderr.write("cpu "+(u.userCPUTime+u.systemCPUTime)+"\\n")})`;
+  const cpuSeconds = (args: string[]): number => {
+    const r = spawnSync(
+      process.execPath,
+      ["--import", PROBE, BIN, ...args, "--quiet", "--seed", "1"],
+      {
+        encoding: "utf8",
+      },
+    );
+    expect(r.status, r.stderr).toBe(0);
+    return Number(/cpu (\d+)/.exec(r.stderr)?.[1]) / 1e6;
+  };
+  let base = 0;
+  beforeAll(() => {
+    base = cpuSeconds(["encode"]);
+  });
+  it.each([
+    [["encode", "--layers", "800"], config({ layers: 800 })],
+    [
+      ["attention", "--seq", "4000", "--dmodel", "64"],
+      config({ computation: "attention", seq: 4000, src: 4000, dmodel: 64 }),
+    ],
+    [
+      ["encode", "--seq", "512", "--emb", "256", "--dmodel", "64", "--heads", "4"],
+      config({ seq: 512, src: 512, emb: 256, dmodel: 64, heads: 4, ffn: 1024 }),
+    ],
+  ] as const)("%j takes the CPU time the estimate says, within a factor of 4", (args, c) => {
+    const measured = cpuSeconds([...args]) - base;
+    const estimate = workOf(c) / WORK_PER_SECOND;
+    console.log(
+      `${args.join(" ")}: ${measured.toFixed(2)} s of CPU, estimated ${estimate.toFixed(2)} s`,
+    );
+    expect(measured).toBeGreaterThan(estimate / 4);
+    expect(measured).toBeLessThan(estimate * 4);
   });
 });

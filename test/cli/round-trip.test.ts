@@ -258,10 +258,11 @@ describe("check on a --json document", () => {
       mismatched: 1,
       first_wrong: { index: [1, 2] },
     });
-    const contradicted = cli(["check", "--seed", "0", join(dir, "right.json")]);
-    expect(contradicted.stderr).toBe(
-      `transformer-lab: error: --seed 0 disagrees with ${join(dir, "right.json")}, whose config has seed hello\n`,
+    // in check, a file the flags disagree with is a row of the report, exit 1 (SPEC §5)
+    const contradicted = cli(["check", "--seed", "0", "--no-color", join(dir, "right.json")]);
+    expect(contradicted.stdout).toContain(
+      `✗ ungraded\n  --seed 0 disagrees with ${join(dir, "right.json")}, whose config has seed hello\n`,
     );
-    expect(contradicted.code).toBe(2);
+    expect([contradicted.code, contradicted.stderr]).toEqual([1, ""]);
   });
 });
