@@ -14,7 +14,18 @@ export interface OutputOptions {
 
 /** stdout is a terminal and no file was asked for: the text is read by a person. */
 export function toTerminal(o: OutputOptions): boolean {
-  return o.output === undefined && isatty(1);
+  return o.output === undefined && (direct ? isatty(1) : process.stdout.isTTY === true);
+}
+
+/**
+ * The binary (main.ts's last lines) writes stdout straight to file descriptor 1; main() called
+ * any other way (the fuzz test's harness, which replaces process.stdout.write) goes through
+ * process.stdout as before.
+ */
+let direct = false;
+
+export function writeStdoutDirectly(): void {
+  direct = true;
 }
 
 /** The terminal's columns, which matrices and tables fit; none when the text goes elsewhere. */
@@ -158,6 +169,7 @@ class StdoutSink extends Blocks {
   }
 
   protected write(text: string): Promise<void> {
+    if (!direct) this.stream ??= new Sink(process.stdout, this.onFailure);
     if (this.stream) return this.stream.write(text).then(() => this.follow());
     if (this.closed) return Promise.resolve();
     const bytes = Buffer.from(text, "utf8");
