@@ -1,4 +1,3 @@
-import { writeFileSync } from "node:fs";
 import { type Answer, answerConfig } from "../check/answer.js";
 import type { CodeResult } from "../check/code/result.js";
 import { gradeAnswer, type SeedChoice } from "../check/grade-answer.js";
@@ -17,7 +16,7 @@ import { chooseSeed } from "../rng/seed.js";
 import type { CheckOptions } from "./check.js";
 import { gradeCode } from "./check-code.js";
 import { paintFor } from "./color.js";
-import { writeCheckPage } from "./html-output.js";
+import { writeCheckPage, writeFileChunks } from "./html-output.js";
 import { assertFits } from "./memory-guard.js";
 import { dimFlags } from "./options.js";
 import { emit, outputWidth } from "./output.js";
@@ -40,9 +39,14 @@ export async function runCheck(args: string[], o: CheckOptions): Promise<void> {
   const results = await gradeAnswers(answers, o, seed);
   const graded = code.length > 0 ? await gradeCode(code, o) : undefined;
   const codeResults = graded?.results ?? [];
+  // the files first: a file that cannot be written is exit 2 with nothing on stdout (SPEC §5)
   if (o.csv && code.length > 0) {
     const { gradebook } = await import("../render/gradebook.js");
-    writeFileSync(o.csv, gradebook(codeResults));
+    writeFileChunks(o.csv, [gradebook(codeResults)]);
+  }
+  if (o.html) {
+    const config = { rtol: tol.rtol, atol: tol.atol, rng, seed: seed ?? null };
+    await writeCheckPage(o.html, results, config);
   }
   if (o.json) {
     const config = { rtol: tol.rtol, atol: tol.atol, rng, seed: seed ?? null };
@@ -60,10 +64,6 @@ export async function runCheck(args: string[], o: CheckOptions): Promise<void> {
     await emit([`${jsonText(doc)}\n`], o, { pretty: false });
   } else {
     await emit([await textReport(results, codeResults, o)], o, { pretty: true });
-  }
-  if (o.html) {
-    const config = { rtol: tol.rtol, atol: tol.atol, rng, seed: seed ?? null };
-    await writeCheckPage(o.html, results, config);
   }
   // a file that cannot be read or graded is a row and counts as not passed (SPEC §5): exit 1;
   // exit 2 is left for the command itself (a bad flag, --seeds unreadable, nothing to grade)
