@@ -68,6 +68,8 @@ function timed(f, n = 5) {
 }
 
 const tl = (...args) => ({ cmd: process.execPath, args: ["--import", rss, bin, ...args] });
+/** The command alone, as a user runs it (no preloaded memory probe), to set beside `node -e 0`. */
+const bare = (...args) => ({ cmd: process.execPath, args: [bin, ...args] });
 const py = (script, ...args) => ({ cmd: python, args: [script, ...args], env: numpyEnv });
 const check = (ok) => (ok ? "✓" : "✗ MISSED");
 const verdict = (ratio, target) =>
@@ -97,7 +99,7 @@ console.log(
 {
   const cases = [
     { cmd: process.execPath, args: ["-e", "0"] },
-    tl("encode", "--rng", "numpy", "--seed", "0", "--json", "--quiet"),
+    bare("encode", "--rng", "numpy", "--seed", "0", "--json", "--quiet"),
   ];
   if (hasNumpy && existsSync(homework)) cases.push(py(homework, "0"));
   const [node, cell, numpy] = sideBySide(cases, runs);
@@ -170,6 +172,15 @@ const bertCount = 128 * 768 + 4 * 768 * 768 + 2 * 768 * 3072;
     `drawing ${(bertCount / 1e6).toFixed(2)} M numpy normals`,
     `${drawMs.toFixed(1)} ms = ${ns(drawMs)}`,
   );
+  // The same draws into the matrices just drawn: memory already touched. On this machine a page
+  // of fresh memory costs ~15 µs to touch the first time (a virtual machine's page faults):
+  // numpy's arrays come with transparent huge pages (it asks the kernel for them), V8's don't.
+  const matrices = [inputs.globals, ...inputs.layers].flatMap((o) => Object.values(o));
+  const redrawMs = timed(() => {
+    const g = normals();
+    for (const m of matrices) g.fill(m.data);
+  }, 3);
+  line("the same draws into memory already touched", `${redrawMs.toFixed(1)} ms = ${ns(redrawMs)}`);
   if (numpy)
     line(
       "numpy's randn, the same draws",

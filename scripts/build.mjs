@@ -41,6 +41,31 @@ const common = {
   external: ["wabt"],
 };
 
+// Node's built-in modules through CommonJS `require` (the banner's), each loaded on first use of
+// one of its exports: an `import` would load it at start-up, and Node makes an ES-module facade of
+// it that copies every export (running node:fs's lazy stream getters). The homework's cell needs
+// none of node:child_process, readline, os or fs/promises: ~15 built-in modules not compiled.
+const builtinsOnUse = {
+  name: "builtins-on-use",
+  setup(b) {
+    b.onResolve({ filter: /^node:/ }, (args) =>
+      args.namespace === "builtin"
+        ? { path: args.path, external: true }
+        : { path: args.path, namespace: "builtin" },
+    );
+    b.onLoad({ filter: /.*/, namespace: "builtin" }, (args) => {
+      const names = Object.keys(process.getBuiltinModule(args.path)).filter((k) => k !== "default");
+      return {
+        contents: `let m;
+const get = () => (m ??= require(${JSON.stringify(args.path)}));
+for (const k of ${JSON.stringify(names)})
+  Object.defineProperty(module.exports, k, { get: () => get()[k], enumerable: true });`,
+        loader: "js",
+      };
+    });
+  },
+};
+
 rmSync(new URL("../dist", import.meta.url), { recursive: true, force: true });
 await Promise.all([
   build({
@@ -49,6 +74,7 @@ await Promise.all([
     outdir: "dist",
     splitting: true,
     chunkNames: "chunks/[name]-[hash]",
+    plugins: [builtinsOnUse],
   }),
   build({
     ...common,

@@ -3,7 +3,6 @@ import { Command, InvalidArgumentError, Option } from "commander";
 import { DEFAULT_TOLERANCE } from "../check/compare.js";
 import type { Computation } from "../model/dims.js";
 import { RNG_NAMES } from "../rng/normals.js";
-import { runCheck } from "./check-run.js";
 import {
   addDimensionOptions,
   addOutputOptions,
@@ -143,6 +142,8 @@ Examples:
   $ transformer-lab check --timeout 10 --jobs 4 turma/*.ipynb`,
     )
     .action(async (files: string[], o: CheckOptions) => {
+      // the grader is loaded when it runs: the other commands' start-up never parses it
+      const { runCheck } = await import("./check-run.js");
       await runCheck(files, o);
     });
 }

@@ -5,7 +5,7 @@ import { checkCommand } from "./check.js";
 import { decodeCommand } from "./decode.js";
 import { encodeCommand } from "./encode.js";
 import { explainCommand } from "./explain.js";
-import { outputFailure, watchStdout } from "./output.js";
+import { outputFailure, watchStdout, writeHelp } from "./output.js";
 
 /** package.json's version, written in by the build (scripts/build.mjs). */
 declare const __VERSION__: string;
@@ -15,7 +15,21 @@ function outputError(message: string, write: (s: string) => void): void {
   write(`transformer-lab: ${message.trimEnd().replace(/\n\(Did you mean/, " (did you mean")}\n`);
 }
 
-function program(): Command {
+/** The commands, in the order the help lists them. */
+const COMMANDS = {
+  encode: encodeCommand,
+  decode: decodeCommand,
+  attention: attentionCommand,
+  check: checkCommand,
+  explain: explainCommand,
+};
+
+/**
+ * The program. A run of one command (`encode …`) builds that command alone: the others, their
+ * options and help texts, play no part in parsing its arguments (commander dispatches on the
+ * first word); anything else — help, --version, a mistyped command — gets all of them.
+ */
+function program(first: string | undefined): Command {
   const p = new Command("transformer-lab")
     .description(
       "Compute, show and check a Transformer layer by hand: every intermediate matrix with its " +
@@ -24,18 +38,18 @@ function program(): Command {
     .version(__VERSION__, "-v, --version", "print the version")
     .addOption(new Option("-V").hideHelp()) // the other spelling people try
     .on("option:V", () => {
-      process.stdout.write(`${__VERSION__}\n`);
+      writeHelp(`${__VERSION__}\n`);
       throw new CommanderError(0, "commander.version", __VERSION__);
     })
     .exitOverride()
-    .configureOutput({ outputError })
+    .configureOutput({ outputError, writeOut: writeHelp })
     .showSuggestionAfterError();
-  p.addCommand(encodeCommand())
-    .addCommand(decodeCommand())
-    .addCommand(attentionCommand())
-    .addCommand(checkCommand())
-    .addCommand(explainCommand());
-  for (const c of p.commands) c.exitOverride().configureOutput({ outputError });
+  const only = Object.hasOwn(COMMANDS, first ?? "")
+    ? [COMMANDS[first as keyof typeof COMMANDS]]
+    : Object.values(COMMANDS);
+  for (const command of only) p.addCommand(command());
+  for (const c of p.commands)
+    c.exitOverride().configureOutput({ outputError, writeOut: writeHelp });
   p.addHelpText(
     "after",
     `
@@ -74,7 +88,7 @@ export async function main(argv: string[]): Promise<number> {
 
 async function outcome(argv: string[]): Promise<number> {
   try {
-    const p = program();
+    const p = program(argv[2]);
     assertHelpTopic(p, argv.slice(2));
     await p.parseAsync(argv);
     return EXIT.ok;

@@ -1,5 +1,7 @@
 import { spawn } from "node:child_process";
+import { writeSync } from "node:fs";
 import { realpath, rename, rm, stat, writeFile } from "node:fs/promises";
+import { isatty } from "node:tty";
 import { EXIT, errorLine, UserError } from "../errors.js";
 
 /** Where a command's text goes: `-o FILE`, a pager, or stdout. */
@@ -12,7 +14,18 @@ export interface OutputOptions {
 
 /** stdout is a terminal and no file was asked for: the text is read by a person. */
 export function toTerminal(o: OutputOptions): boolean {
-  return o.output === undefined && process.stdout.isTTY === true;
+  return o.output === undefined && (direct ? isatty(1) : process.stdout.isTTY === true);
+}
+
+/**
+ * The binary (main.ts's last lines) writes stdout straight to file descriptor 1; main() called
+ * any other way (the fuzz test's harness, which replaces process.stdout.write) goes through
+ * process.stdout as before.
+ */
+let direct = false;
+
+export function writeStdoutDirectly(): void {
+  direct = true;
 }
 
 /** The terminal's columns, which matrices and tables fit; none when the text goes elsewhere. */
@@ -95,20 +108,14 @@ export async function writeOut(chunks: Iterable<string>): Promise<void> {
   await stdoutSink.writeAll(chunks);
 }
 
-/** A stream written in 64 KiB blocks that stops producing once its reader has gone. */
-class Sink {
-  closed = false;
+/** commander's help and version, through the same stdout (written before this returns). */
+export function writeHelp(text: string): void {
+  void stdoutSink.writeAll([text]);
+}
 
-  constructor(
-    private readonly out: NodeJS.WritableStream,
-    onFailure?: (e: NodeJS.ErrnoException) => void,
-  ) {
-    out.on("error", (e: NodeJS.ErrnoException) => {
-      this.closed = true;
-      out.emit("drain");
-      if (e.code !== "EPIPE") onFailure?.(e);
-    });
-  }
+/** Text written in 64 KiB blocks; once its reader has gone, no further chunk is even produced. */
+abstract class Blocks {
+  closed = false;
 
   async writeAll(chunks: Iterable<string>): Promise<void> {
     let block = "";
@@ -123,16 +130,72 @@ class Sink {
     if (block) await this.write(block);
   }
 
-  private write(text: string): Promise<void> {
+  protected abstract write(block: string): Promise<void>;
+}
+
+/** A stream, waited on when it is full. */
+class Sink extends Blocks {
+  constructor(
+    private readonly out: NodeJS.WritableStream,
+    onFailure?: (e: NodeJS.ErrnoException) => void,
+  ) {
+    super();
+    out.on("error", (e: NodeJS.ErrnoException) => {
+      this.closed = true;
+      out.emit("drain");
+      if (e.code !== "EPIPE") onFailure?.(e);
+    });
+  }
+
+  override write(data: string | Uint8Array): Promise<void> {
     if (this.closed) return Promise.resolve();
     return new Promise((resolve) => {
-      if (this.out.write(text)) resolve();
+      if (this.out.write(data)) resolve();
       else this.out.once("drain", resolve);
     });
   }
 }
 
-let stdoutSink: Sink;
+/**
+ * stdout, written straight to file descriptor 1 while it takes whole blocks (a file, a terminal,
+ * a blocking pipe): Node's process.stdout stream, and the dozen built-in modules it loads, are
+ * made only when needed — a non-blocking pipe (EAGAIN) — or when commander prints help.
+ */
+class StdoutSink extends Blocks {
+  private stream?: Sink;
+
+  constructor(private readonly onFailure: (e: NodeJS.ErrnoException) => void) {
+    super();
+  }
+
+  protected write(text: string): Promise<void> {
+    if (!direct) this.stream ??= new Sink(process.stdout, this.onFailure);
+    if (this.stream) return this.stream.write(text).then(() => this.follow());
+    if (this.closed) return Promise.resolve();
+    const bytes = Buffer.from(text, "utf8");
+    let done = 0;
+    try {
+      while (done < bytes.length) done += writeSync(1, bytes, done);
+      return Promise.resolve();
+    } catch (e) {
+      const error = e as NodeJS.ErrnoException;
+      if (error.code !== "EAGAIN") {
+        this.closed = true;
+        if (error.code !== "EPIPE") this.onFailure(error);
+        return Promise.resolve();
+      }
+    }
+    this.stream = new Sink(process.stdout, this.onFailure);
+    return this.stream.write(bytes.subarray(done)).then(() => this.follow());
+  }
+
+  /** The stream's reader gone: so is ours. */
+  private follow(): void {
+    if (this.stream?.closed) this.closed = true;
+  }
+}
+
+let stdoutSink: StdoutSink;
 
 /**
  * Set when stdout failed otherwise (`> /dev/full`: ENOSPC, EIO, …): that is an error, reported
@@ -150,7 +213,7 @@ export function outputFailure(): string | undefined {
  * quietly; any other write error is one line and exit 2.
  */
 export function watchStdout(): void {
-  stdoutSink = new Sink(process.stdout, (e) => {
+  stdoutSink = new StdoutSink((e) => {
     if (writeError !== undefined) return;
     writeError = `cannot write the output: ${why(e)}`;
     process.stderr.write(errorLine(writeError));

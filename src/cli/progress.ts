@@ -1,3 +1,4 @@
+import { isatty } from "node:tty";
 import type { Progress, ProgressPoint } from "../model/progress.js";
 
 /**
@@ -7,9 +8,11 @@ import type { Progress, ProgressPoint } from "../model/progress.js";
  */
 export function progressLine(
   { json, layers, heads }: { json: boolean; layers: number; heads: number },
-  stderr: NodeJS.WriteStream = process.stderr,
+  given?: NodeJS.WriteStream,
 ): { progress?: Progress; done(): void } {
-  if (json || !stderr.isTTY) return { done() {} };
+  // process.stderr only when it is a terminal: making the stream loads a dozen built-in modules
+  const stderr = json ? undefined : (given ?? (isatty(2) ? process.stderr : undefined));
+  if (!stderr?.isTTY) return { done() {} };
   const delay = Number(process.env.TRANSFORMER_LAB_PROGRESS_DELAY ?? 1000);
   const start = Date.now();
   let shown = false;

@@ -1,26 +1,47 @@
 import type { Worker } from "node:worker_threads";
 import { coreModule } from "./kernels/core.js";
 import { type GemmTask, scratchBytes } from "./kernels/gemm.js";
-import { BOOTING, DONE, IDLE, TASK, TASK_FIELDS } from "./kernels/handoff.js";
+import {
+  BOOTING,
+  CLOSED,
+  CTL_LENGTH,
+  chunkTask,
+  DONE,
+  FAILED_CHUNK,
+  FIELDS,
+  GEN,
+  READY,
+  type SharedProduct,
+  STATUS,
+  TASK_FIELDS,
+  takeChunk,
+  WORK,
+  workTag,
+} from "./kernels/handoff.js";
 import { heapArray, heapMemory, release } from "./kernels/heap.js";
 import { type Product, setParallelMatmul } from "./matmul.js";
 
 /**
  * A second thread for large products, behind the same `matmul`. The worker instantiates the same
- * WebAssembly core on the same shared memory, so a product is handed over as a few integers: the
- * worker computes one part of C in place while this thread computes the other. The part is a
- * range of C's columns when A is the smaller operand (each thread packs all of A and half of B)
- * and a range of rows otherwise; either way every element gets the same arithmetic as on one
- * thread, so the results are bit-identical. The hand-off is synchronous (Atomics.wait/notify
- * on a shared Int32Array), so `matmul` stays a plain function. Below MIN_WORK multiply-adds a
+ * WebAssembly core on the same shared memory, so a product is handed over as a few integers. It
+ * is cut into about CHUNKS chunks — ranges of C's columns when A is the smaller operand (each
+ * chunk packs all of A and its columns of B), of C's rows otherwise — and each thread takes the
+ * next chunk until none is left: when the other thread is slow to wake (a busy machine), this
+ * one simply computes more. Every element gets the same arithmetic as on one thread, so the
+ * results are bit-identical. The hand-off is synchronous (Atomics on a shared Int32Array,
+ * kernels/handoff.ts), so `matmul` stays a plain function. Below MIN_WORK multiply-adds a
  * product stays on one thread. node:os and node:worker_threads are loaded on first use.
  */
 export const MIN_WORK = 1 << 22;
+const CHUNKS = 8;
 
-/** How many products the worker has shared, so a test can tell the second thread really ran. */
-export const parallelProducts = { count: 0 };
+/**
+ * Products shared out, and how many chunks the worker computed: a test can tell the second
+ * thread really ran.
+ */
+export const parallelProducts = { count: 0, workerChunks: 0 };
 
-let helper: { worker: Worker; ctl: Int32Array } | undefined | null;
+let helper: { worker: Worker; ctl: Int32Array; gen: number } | undefined | null;
 let workerUrl: URL | undefined;
 
 /**
@@ -44,40 +65,44 @@ function share(t: Product, runHere: (part: GemmTask) => void): boolean {
   if (t.n * t.k * t.m < MIN_WORK || !workerUrl) return false;
   const h = start(workerUrl, true);
   if (!h) return false;
-  const byColumns = t.n * t.k <= t.k * t.m; // share B's packing, pack all of A twice
-  const total = byColumns ? t.m : t.n;
+  const byRows = t.n * t.k > t.k * t.m; // else share B's packing, pack all of A in each chunk
+  const total = byRows ? t.n : t.m;
   if (total < 16) return false;
-  const split = Math.round(total / 8) * 4; // this thread's part: [0, split)
-  const [mineTask, theirs] = byColumns
-    ? [
-        { ...t, j0: 0, j1: split },
-        { ...t, j0: split, j1: t.m },
-      ]
-    : [
-        { ...t, n: split, j0: 0, j1: t.m },
-        {
-          ...t,
-          a: t.a + split * t.k * 8,
-          c: t.c + split * t.m * 8,
-          n: t.n - split,
-          j0: 0,
-          j1: t.m,
-        },
-      ];
-  const s = workerScratch(theirs.j1 - theirs.j0);
+  const chunk = Math.max(8, Math.ceil(total / CHUNKS / 4) * 4);
+  const s = workerScratch(byRows ? t.m : chunk);
   if (!s) return false; // the shared memory is full: one thread
-  const fields = { ...theirs, transB: theirs.transB ? 1 : 0, ...s };
+  const p: SharedProduct = {
+    ...t,
+    transB: t.transB ? 1 : 0,
+    byRows: byRows ? 1 : 0,
+    chunk,
+    chunks: Math.ceil(total / chunk),
+    ...s,
+  };
+  const { ctl } = h;
+  Atomics.store(ctl, WORK, workTag(h.gen, CLOSED)); // the last product is over: no chunk of it
   TASK_FIELDS.forEach((f, i) => {
-    h.ctl[1 + i] = fields[f];
+    ctl[FIELDS + i] = p[f];
   });
-  Atomics.store(h.ctl, 0, TASK);
-  Atomics.notify(h.ctl, 0);
-  runHere(mineTask);
-  while (Atomics.load(h.ctl, 0) === TASK) Atomics.wait(h.ctl, 0, TASK, 1000);
-  const ok = Atomics.load(h.ctl, 0) === DONE;
-  Atomics.store(h.ctl, 0, IDLE);
-  if (ok) parallelProducts.count++;
-  else runHere(theirs); // the worker failed: finish here
+  const gen = ++h.gen;
+  Atomics.store(ctl, DONE, 0);
+  Atomics.store(ctl, FAILED_CHUNK, -1);
+  Atomics.store(ctl, WORK, workTag(gen, 0));
+  Atomics.store(ctl, GEN, gen);
+  Atomics.notify(ctl, GEN);
+  let mine = 0;
+  for (let i = takeChunk(ctl, gen, p.chunks); i >= 0; i = takeChunk(ctl, gen, p.chunks)) {
+    runHere(chunkTask(p, i));
+    Atomics.add(ctl, DONE, 1);
+    mine++;
+  }
+  for (let done = Atomics.load(ctl, DONE); done < p.chunks; done = Atomics.load(ctl, DONE)) {
+    Atomics.wait(ctl, DONE, done, 1000);
+  }
+  const failed = Atomics.load(ctl, FAILED_CHUNK);
+  if (failed >= 0) runHere(chunkTask(p, failed)); // the worker could not: finish here
+  parallelProducts.count++;
+  parallelProducts.workerChunks += p.chunks - mine - (failed >= 0 ? 1 : 0);
   return true;
 }
 
@@ -104,15 +129,13 @@ function workerScratch(cols: number): { ap: number; bp: number; tmp: number } | 
  * `wait`: block until it has booted (a product needs it now) or return at once.
  */
 function start(url: URL, wait: boolean): typeof helper {
-  if (helper === undefined) {
-    helper = boot(url);
+  if (helper === undefined) helper = boot(url);
+  if (helper && wait && Atomics.load(helper.ctl, STATUS) === BOOTING) {
+    Atomics.wait(helper.ctl, STATUS, BOOTING, 5000);
   }
-  if (helper && wait && Atomics.load(helper.ctl, 0) === BOOTING) {
-    Atomics.wait(helper.ctl, 0, BOOTING, 5000);
-    if (Atomics.load(helper.ctl, 0) !== IDLE) {
-      void helper.worker.terminate();
-      helper = null;
-    }
+  if (helper && wait && Atomics.load(helper.ctl, STATUS) !== READY) {
+    void helper.worker.terminate(); // it did not boot, or a chunk failed there: one thread
+    helper = null;
   }
   return helper;
 }
@@ -123,14 +146,14 @@ function boot(url: URL): typeof helper {
   if (!module) return null;
   const { Worker } = process.getBuiltinModule("node:worker_threads");
   try {
-    const ctl = new Int32Array(new SharedArrayBuffer(4 * (1 + TASK_FIELDS.length)));
-    ctl[0] = BOOTING;
+    const ctl = new Int32Array(new SharedArrayBuffer(4 * CTL_LENGTH));
+    ctl[STATUS] = BOOTING;
     const worker = new Worker(url, {
       workerData: { ctl: ctl.buffer, module, memory: heapMemory() },
       execArgv: [],
     });
     worker.unref();
-    return { worker, ctl };
+    return { worker, ctl, gen: 0 };
   } catch {
     return null;
   }

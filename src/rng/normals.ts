@@ -1,5 +1,5 @@
 import { type Core, wasmCore } from "../math/kernels/core.js";
-import { heapArray } from "../math/kernels/heap.js";
+import { heapArray, heapOffset } from "../math/kernels/heap.js";
 import { MT19937 } from "./mt19937.js";
 
 /** A source of standard normal draws; `fill` writes the next `out.length` draws in order. */
@@ -138,22 +138,35 @@ class NumpyNormals implements Normals {
 
   private fillOnCore(out: Float64Array, from: number): void {
     const c = this.onCore!;
-    let i = from;
-    while (i < out.length) {
-      if (c.next === c.pairs.length) {
-        c.core.polar_normals(c.state, c.pairs.byteOffset, PAIRS);
-        c.next = 0;
+    let i = this.takeBuffered(out, from);
+    // whole pairs straight into a destination in the shared memory: no copy
+    const at = heapOffset(out);
+    if (at >= 0 && c.next === c.pairs.length) {
+      while (out.length - i >= 2) {
+        const pairs = Math.min(PAIRS, (out.length - i) >> 1);
+        c.core.polar_normals(c.state, at + 8 * i, pairs);
+        i += 2 * pairs;
       }
-      const n = Math.min(out.length - i, c.pairs.length - c.next);
-      out.set(c.pairs.subarray(c.next, c.next + n), i);
-      i += n;
-      c.next += n;
+    }
+    while (i < out.length) {
+      c.core.polar_normals(c.state, c.pairs.byteOffset, PAIRS);
+      c.next = 0;
+      i = this.takeBuffered(out, i);
     }
     // an odd count leaves a pair half used: its second value is the spare, as in halfPair
     if (c.next % 2 === 1) {
       this.spare = c.pairs[c.next++];
       this.hasSpare = true;
     }
+  }
+
+  /** Normals the core wrote ahead, copied into out from i on; the new i. */
+  private takeBuffered(out: Float64Array, from: number): number {
+    const c = this.onCore!;
+    const n = Math.min(out.length - from, c.pairs.length - c.next);
+    for (let k = 0; k < n; k++) out[from + k] = c.pairs[c.next + k];
+    c.next += n;
+    return from + n;
   }
 
   /** Hands the MT19937 state to the core (the JS batch being used up); false without a core. */

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { wasmCore } from "../../src/math/kernels/core.js";
+import { heapArray, heapOffset } from "../../src/math/kernels/heap.js";
 import { numpyNormals } from "../../src/rng/normals.js";
 import { ROOT, testEnv } from "../helpers.js";
 
@@ -78,6 +79,22 @@ describe("--rng numpy against numpy's own randn, 2 M draws for each of three see
     const mixed = ours(0, [5, 4096]); //   to the core when the first JS batch is used up
     let differ = 0;
     for (let i = 0; i < COUNT; i++) if (big[i] !== small[i] || big[i] !== mixed[i]) differ++;
+    expect(differ).toBe(0);
+  });
+
+  it("gives the same bits when the core writes straight into matrices of the shared memory", () => {
+    const g = numpyNormals(0);
+    const expected = ours(0, [COUNT]);
+    const sizes = [5000, 65537, 4096, 300001, 7]; // odd ones leave a spare behind
+    let at = 0;
+    let differ = 0;
+    for (const size of sizes) {
+      const m = heapArray(size);
+      expect(heapOffset(m)).toBeGreaterThanOrEqual(0);
+      g.fill(m);
+      for (let i = 0; i < size; i++) if (m[i] !== expected[at + i]) differ++;
+      at += size;
+    }
     expect(differ).toBe(0);
   });
 
