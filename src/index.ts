@@ -5,13 +5,11 @@
  * the building blocks they are made of (pure: matrices in, matrices and traces out), which
  * `bench/bench.mjs` uses too.
  */
-import { answerConfig } from "./check/answer.js";
-import { type Grade, grade } from "./check/grade.js";
+import type { Grade } from "./check/grade.js";
+import { type Result, type Status, statusOf } from "./check/result.js";
 import { UserError } from "./errors.js";
-import { studentOf } from "./io/answer-files.js";
-import { answerGenerator } from "./io/document-config.js";
-import { readInput } from "./io/read.js";
-import { readAnswer } from "./io/read-answer.js";
+import { answerFiles } from "./io/answer-files.js";
+import { gradeAnswerFiles } from "./io/check-answers.js";
 import { runRequest } from "./io/run-request.js";
 import { splitSubmissions } from "./io/submissions.js";
 import type { Matrix } from "./math/matrix.js";
@@ -25,7 +23,7 @@ import { jsonText } from "./render/json.js";
 import { makeNormals, type RngName } from "./rng/normals.js";
 import { chooseSeed } from "./rng/seed.js";
 
-export type { Computation, Grade, Inputs, RngName, RunConfig, RunTrace };
+export type { Computation, Grade, Inputs, RngName, RunConfig, RunTrace, Status };
 
 /** What encode, decode and attention share: the generator and the matrices to use. */
 export interface RunOptions {
@@ -156,24 +154,36 @@ export interface CheckOptions extends Omit<DecodeOptions, "inputs" | "quiet"> {
   /** what the answers compute, when a file does not tell */
   against?: Computation;
   causal?: boolean;
+  /** `--seeds`: a CSV file of `file,seed`, each student's seed */
+  seeds?: string;
 }
 
-/** One answer's result: its grade, or why the file could not be read or used. */
-export type CheckResult =
-  | { file: string; student?: string; grade: Grade }
-  | { file: string; student?: string; error: string };
+/**
+ * One answer's result, as a row of `check`: its `status` — `correct`, `wrong` (both with the
+ * `grade`), `unreadable` or `ungraded` (with the `error` saying why) — as the CLI gives it.
+ */
+export type CheckResult = Result & { status: Status };
 
-/** The grades of `check`: one result per answer file (a file that cannot be read has `error`). */
+/** The grades of `check`: one result per answer file, counted by status as the CLI counts them. */
 export interface CheckReport {
   results: CheckResult[];
+  /** correct files */
   passed: number;
+  /** wrong files */
   failed: number;
+  /** files not graded: unreadable + ungraded */
   errors: number;
+  unreadable: number;
+  ungraded: number;
   /** the `check --json` document as plain data */
   toJSON(): Record<string, unknown>;
 }
 
-/** Grades answer files (`.json`, `.npy`, `.npz`, or folders of them): `transformer-lab check`. */
+/**
+ * Grades answer files (`.json`, `.npy`, `.npz`, or folders of them): `transformer-lab check`,
+ * by the same path (io/check-answers.ts): each answer at its own seed, else `seeds`, else
+ * `seed`, and a bare output with none searched for.
+ */
 export async function check(
   answers: string | string[],
   options: CheckOptions = {},
@@ -181,43 +191,33 @@ export async function check(
   const { rtol = 1e-5, atol = 1e-8 } = options;
   const given =
     options.seed === undefined ? undefined : chooseSeed(options.rng, String(options.seed));
-  const results: CheckResult[] = [];
-  const { code, answers: files } = splitSubmissions(
-    typeof answers === "string" ? [answers] : answers,
-  );
+  const args = typeof answers === "string" ? [answers] : answers;
+  const { code } = splitSubmissions(args);
   if (code.length > 0) {
     throw new UserError(
       `${code[0].file}: the library grades answer files (.json, .npy, .npz); grade notebooks and scripts with transformer-lab check`,
     );
   }
-  for (const file of files) {
-    try {
-      const answer = readAnswer(await readInput(file), options.against);
-      const { cross, causal } = options;
-      const config = answerConfig(answer, { dims: dimOptions(options), cross, causal });
-      const generator = answerGenerator(
-        { rng: options.rng, seed: given?.seed },
-        answer.stated,
-        file,
-      );
-      const { rng, seed } =
-        generator.seed === undefined ? generator : chooseSeed(generator.rng, generator.seed);
-      const normals = await makeNormals(rng, seed ?? 0);
-      const seedNote = seed === undefined ? undefined : `seed ${seed} (from --seed)`;
-      const g = grade(answer, config, { tolerance: { rtol, atol }, seed, normals, seedNote });
-      results.push({ file: answer.file, student: studentOf(file), grade: g });
-    } catch (e) {
-      if (!(e instanceof UserError)) throw e;
-      results.push({ file, student: studentOf(file), error: e.message });
-    }
-  }
+  const rows = await gradeAnswerFiles(answerFiles(args), {
+    dims: dimOptions(options),
+    cross: options.cross,
+    causal: options.causal,
+    against: options.against,
+    tolerance: { rtol, atol },
+    rng: options.rng,
+    seed: given?.seed,
+    seeds: options.seeds,
+  });
+  const results = rows.map((r) => ({ ...r, status: statusOf(r) }) as CheckResult);
   const rng = given?.rng ?? options.rng ?? "numpy";
-  const doc = checkDocument(results, { rtol, atol, rng, seed: given?.seed ?? null });
+  const doc = checkDocument(rows, { rtol, atol, rng, seed: given?.seed ?? null });
   return {
     results,
     passed: doc.passed as number,
     failed: doc.failed as number,
     errors: doc.errors as number,
+    unreadable: doc.unreadable as number,
+    ungraded: doc.ungraded as number,
     toJSON: () => JSON.parse(jsonText(doc)),
   };
 }

@@ -5,7 +5,7 @@ import type { Answer } from "./answer.js";
 import { singlePrecision, type Tolerance } from "./compare.js";
 import { type Grade, grade, gradeShape, missingInputs } from "./grade.js";
 import type { NumpyGenerator } from "./seed-draws.js";
-import { noSeedMessage, searchedHint } from "./seed-hints.js";
+import { lacksMessage, noSeedMessage, searchedHint } from "./seed-hints.js";
 import { type SeedFound, searchSeed, unsearchable } from "./seed-search.js";
 import { fileSlip } from "./slips.js";
 
@@ -76,7 +76,7 @@ export function gradeAnswer(
     if (missing.length > 0) {
       return {
         reason: "no seed",
-        error: `${answer.file}: lacks ${missing.join(", ")}; put them in the file, or give the notebook's seed (--seed S) to draw them`,
+        error: lacksMessage(answer.file, missing),
       };
     }
   }

@@ -9,6 +9,7 @@ import { displayName, TraceTable } from "../model/trace/table.js";
 import type { Answer } from "./answer.js";
 import { type Comparison, compare, singlePrecision, type Tolerance } from "./compare.js";
 import { acceptedVariant, type Diagnosis, diagnose } from "./diagnose.js";
+import { lacksMessage } from "./seed-hints.js";
 import { fileSlip, type Slip } from "./slips.js";
 
 export interface GradeOptions {
@@ -294,8 +295,6 @@ export function missingInputs(answer: Answer, config: ModelConfig): string[] {
 function assertComplete(answer: Answer, config: ModelConfig): void {
   const missing = missingInputs(answer, config);
   if (missing.length > 0) {
-    throw new UserError(
-      `${answer.file}: lacks ${missing.join(", ")}; put them in the file, or give the notebook's seed (--seed S) to draw them`,
-    );
+    throw new UserError(lacksMessage(answer.file, missing));
   }
 }

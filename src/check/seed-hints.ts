@@ -2,17 +2,22 @@ import type { Matrix } from "../math/matrix.js";
 import { DRAW_ORDERS, LAST_SEED } from "./seed-search.js";
 
 /** What the search tried, for the messages that say it found nothing. */
-export const SEARCHED = `the usual seeds and 0–${LAST_SEED}, each with the homework's draw order and ${DRAW_ORDERS.length - 1} common slips`;
+export const SEARCHED = `the homework's encoder cell at the usual seeds and 0–${LAST_SEED}, each with the homework's draw order and ${DRAW_ORDERS.length - 1} common slips`;
 
 /** Where to turn when no seed is known: the notebook's seed, given. */
 const GIVE_SEED = "give the notebook's seed with --seed N or --seeds FILE";
+
+/** The message for an answer that lacks inputs and has no seed to draw them. */
+export function lacksMessage(file: string, missing: string[]): string {
+  return `${file}: lacks ${missing.join(", ")}; put them in the file, or ${GIVE_SEED} to draw them`;
+}
 
 /**
  * The message for a bare output with no seed that the search did not reproduce (`skipped`: why
  * it was not searched for at all).
  */
 export function noSeedMessage(file: string, output: Matrix, skipped?: string): string {
-  if (skipped) return `${file}: no seed given, and ${skipped}; ${GIVE_SEED}`;
+  if (skipped) return `${file}: no seed given, and none searched for: ${skipped}; ${GIVE_SEED}`;
   return `${file}: no seed given, and nothing searched (${SEARCHED}) reproduces it; ${lastStep(output)}; ${GIVE_SEED}`;
 }
 

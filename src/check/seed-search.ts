@@ -92,7 +92,7 @@ export interface SeedFound {
 export function unsearchable(config: ModelConfig, output: Matrix): string | undefined {
   const { computation, layers, heads, seq, emb } = config;
   if (computation !== "encode" || layers !== 1 || heads !== 1) {
-    return `the search covers one encoder layer with one head (this is ${computation}, ${layers} layer(s), ${heads} head(s))`;
+    return `the search covers the homework's encoder cell only (one encoder layer, one head), and this is ${searchedFor(computation, layers, heads)}`;
   }
   if (output.rows !== seq || output.cols !== emb) {
     return `the output is ${output.rows}×${output.cols}, not the ${seq}×${emb} searched for (give --seq and --emb)`;
@@ -102,6 +102,17 @@ export function unsearchable(config: ModelConfig, output: Matrix): string | unde
     return `the search covers cells of up to ${MAX_DRAWS} draws a seed (seq·emb + 4·emb·d_model + 2·emb·d_ff; this one has ${draws})`;
   }
   return undefined;
+}
+
+/** What the answer is graded as, in words, beside what the search covers. */
+function searchedFor(
+  computation: ModelConfig["computation"],
+  layers: number,
+  heads: number,
+): string {
+  if (computation === "decode") return `a decoder (${layers} layer(s), ${heads} head(s))`;
+  if (computation === "attention") return "attention alone";
+  return `an encoder of ${layers} layer(s) with ${heads} head(s)`;
 }
 
 /**

@@ -12,8 +12,8 @@ export interface Slip {
 }
 
 /**
- * The slips a bare output's shape gives away, for the (seq, emb) it is graded at: a shape tuple
- * saved instead of the matrix, the matrix transposed, a leading axis of 1, or 4×16 from
+ * The slips a bare output's shape gives away, for the (seq, emb) it is graded at: the layer's
+ * shape tuple saved instead of the matrix, the matrix transposed, a leading axis of 1, or 4×16 from
  * concatenating x and the sublayer's output instead of adding them.
  */
 export function fileSlip(answer: Answer, config: ModelConfig): Slip | undefined {
@@ -21,7 +21,7 @@ export function fileSlip(answer: Answer, config: ModelConfig): Slip | undefined 
   if (!output || answer.computed.size > 1 || config.computation === "attention") return undefined;
   const { seq, emb } = config;
   const saved = answer.savedShape;
-  if (isShapeTuple(output, saved)) {
+  if (isShapeTuple(output, saved, [seq, emb])) {
     const held = [...output.data].join(", ");
     return {
       id: "saved-shape",
@@ -55,13 +55,19 @@ export function fileSlip(answer: Answer, config: ModelConfig): Slip | undefined 
   return undefined;
 }
 
-/** A 0-d, 1-D or tiny array of whole positive numbers: what np.save(f, output.shape) writes. */
-function isShapeTuple(m: Matrix, saved?: number[]): boolean {
+/**
+ * A 1-D or tiny array that holds the layer's shape: what np.save(f, output.shape) writes — (seq,
+ * emb), transposed (emb, seq), or either with a leading 1. Any other small whole numbers (a 1×2
+ * `[[1, 2]]`) are an output of the wrong shape, graded as such.
+ */
+function isShapeTuple(m: Matrix, saved: number[] | undefined, [seq, emb]: number[]): boolean {
   const vector = m.rows === 1 || m.cols === 1 || (saved !== undefined && saved.length < 2);
-  return (
-    vector &&
-    m.data.length >= 1 &&
-    m.data.length <= 3 &&
-    m.data.every((v) => Number.isInteger(v) && v > 0)
-  );
+  const held = [...m.data];
+  const shapes = [
+    [seq, emb],
+    [emb, seq],
+    [1, seq, emb],
+    [1, emb, seq],
+  ];
+  return vector && shapes.some((s) => s.length === held.length && s.every((v, i) => v === held[i]));
 }

@@ -1,11 +1,11 @@
 import { closeSync, existsSync, openSync, readFileSync, writeSync } from "node:fs";
 import { type Command, InvalidArgumentError } from "commander";
 import type { Grade } from "../check/grade.js";
+import { type Result, statusOf } from "../check/result.js";
 import { UserError } from "../errors.js";
 import type { ModelConfig } from "../model/dims.js";
 import type { Computed } from "../model/trace/lookup.js";
 import { TraceTable } from "../model/trace/table.js";
-import type { Result } from "../render/check.js";
 import type { RunConfig } from "../render/document.js";
 import type { CheckRow } from "../render/html/check-page.js";
 import type { PageAssets } from "../render/html/page.js";
@@ -110,17 +110,18 @@ export async function writeCheckPage(
   config: Record<string, unknown>,
 ): Promise<void> {
   const { checkPage } = await import("../render/html/check-page.js");
-  writeFileChunks(file, checkPage(results.map(checkRow), config, pageAssets()));
+  const { countLine } = await import("../render/check.js");
+  writeFileChunks(file, checkPage(results.map(checkRow), config, pageAssets(), countLine(results)));
 }
 
 function checkRow(r: Result): CheckRow {
-  if ("error" in r) return { file: r.file, pass: false, error: r.error, diagnosis: [] };
+  if ("error" in r) return { file: r.file, status: statusOf(r), error: r.error, diagnosis: [] };
   const g: Grade = r.grade;
   const output = g.compared.at(-1);
   const first = g.compared.find((c) => !c.pass);
   return {
     file: g.file,
-    pass: g.pass,
+    status: statusOf(r),
     against: g.computation,
     maxAbs: output && Number.isFinite(output.maxAbs) ? output.maxAbs : undefined,
     firstDivergence: g.firstDivergence,

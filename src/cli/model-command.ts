@@ -14,7 +14,7 @@ import { jsonChunks } from "../render/json.js";
 import { makeNormals } from "../rng/normals.js";
 import { paintFor } from "./color.js";
 import { type PictureOptions, pictureStep, writePictures } from "./html-output.js";
-import { assertFits, assertLayersFit, assertWorkFits } from "./memory-guard.js";
+import { assertFits, assertLayersFit, assertWorkFits, dimsOrigin } from "./memory-guard.js";
 import { type CommonOptions, dimFlags } from "./options.js";
 import { emit, outputWidth } from "./output.js";
 import { progressLine } from "./progress.js";
@@ -42,8 +42,10 @@ export async function runModelCommand(computation: Computation, o: ModelOptions)
     causal: o.causal === true ? true : undefined,
   });
   const { config, supplied, rng, seed } = request;
-  assertFits(config, !(o.quiet === true && o.why === undefined)); // --why keeps the trace
-  assertWorkFits(config, o.allowLong === true);
+  // a refusal names the flags given, and the file (and its shapes) that gave the rest
+  const origin = dimsOrigin(dimFlags(o), loaded ? request.input : undefined, supplied);
+  assertFits(config, !(o.quiet === true && o.why === undefined), origin); // --why keeps the trace
+  assertWorkFits(config, o.allowLong === true, origin);
   const table = new TraceTable(config);
   const entry = o.why === undefined ? undefined : whyEntry(table, o.why, o);
   if (entry && (o.html || o.svg)) {

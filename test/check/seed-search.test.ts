@@ -206,7 +206,7 @@ describe("a float32 output with no seed", () => {
 
 describe("when the search finds nothing, it says what it searched and what the rows say", () => {
   const searched =
-    "the usual seeds and 0–9999, each with the homework's draw order and 7 common slips";
+    "the homework's encoder cell at the usual seeds and 0–9999, each with the homework's draw order and 7 common slips";
 
   it("no seed: whether the rows are layer-normalised (if not, numpy's figures for the row)", () => {
     // two files in one run (each search a second): each is an ungraded row, stderr quiet
@@ -248,8 +248,37 @@ describe("when the search finds nothing, it says what it searched and what the r
     expect(r.code).toBe(1);
     expect(r.rows[0].status).toBe("ungraded");
     expect(r.rows[0].error).toContain(
-      "no seed given, and the search covers cells of up to 1024 draws a seed (seq·emb + 4·emb·d_model + 2·emb·d_ff; this one has 2368); give the notebook's seed with --seed N or --seeds FILE",
+      "no seed given, and none searched for: the search covers cells of up to 1024 draws a seed (seq·emb + 4·emb·d_model + 2·emb·d_ff; this one has 2368); give the notebook's seed with --seed N or --seeds FILE",
     );
+  });
+
+  // a decoder layer's output made by numpy (fixtures/make_decoder_mistakes.py, np.random.seed(0))
+  const decoder = `${ROOT}fixtures/answers/decoder/seed0/correct.npy`;
+  const encoderOnly =
+    "the search covers the homework's encoder cell only (one encoder layer, one head), and this is a decoder (1 layer(s), 1 head(s))";
+
+  it("a decoder output with no seed: not searched for, and the message says so", () => {
+    const r = check(["--against", "decode", decoder]);
+    expect(r.code).toBe(1);
+    expect(r.rows[0].status).toBe("ungraded");
+    expect(r.rows[0].error).toBe(
+      `${decoder}: no seed given, and none searched for: ${encoderOnly}; give the notebook's seed with --seed N or --seeds FILE`,
+    );
+    // at its seed it is graded, and correct
+    expect(check(["--against", "decode", "--seed", "0", decoder]).rows[0].status).toBe("correct");
+  });
+
+  it("a decoder output wrong at the seed given: the hint says no other seed was searched", () => {
+    const r = check(["--against", "decode", "--seed", "1", decoder]);
+    expect(r.rows[0].status).toBe("wrong");
+    expect(r.rows[0].hints).toContain(`no other seed searched: ${encoderOnly}`);
+  });
+
+  it("a decoder output graded as an encoder's: the message says the encoder cell was searched", () => {
+    const r = check([decoder]);
+    expect(r.rows[0].status).toBe("ungraded");
+    expect(r.rows[0].error).toContain(`nothing searched (${searched}) reproduces it`);
+    expect(searched).toMatch(/^the homework's encoder cell at /);
   });
 
   it("an output not of the dimensions graded: wrong, its shape said, nothing searched", () => {

@@ -104,7 +104,14 @@ function once<T>(f: () => T): () => T {
   };
 }
 
-const SLIPS = ["slip-shape", "slip-transposed", "slip-leading-1", "slip-concat"];
+const SLIPS = [
+  "slip-shape",
+  "slip-shape-transposed",
+  "slip-shape-leading-1",
+  "slip-transposed",
+  "slip-leading-1",
+  "slip-concat",
+];
 const slips = once(() => {
   const r = check(["--seed", "0", ...SLIPS.map((f) => `${S}/${f}.npy`)]);
   expect(r.code).toBe(1);
@@ -129,6 +136,8 @@ const searched = once(() => {
 describe("file slips are named", () => {
   it.each([
     ["slip-shape.npy", "saved-shape", /holds \(4, 8\), a shape/],
+    ["slip-shape-transposed.npy", "saved-shape", /holds \(8, 4\), a shape/],
+    ["slip-shape-leading-1.npy", "saved-shape", /holds \(1, 4, 8\), a shape/],
     ["slip-transposed.npy", "saved-transposed", /saved transposed: 8×4/],
     ["slip-leading-1.npy", "saved-leading-1", /leading axis of 1, shape \(1, 4, 8\)/],
     ["slip-concat.npy", "concatenated-residual", /4×16 is 4×\(8\+8\)/],
@@ -143,6 +152,18 @@ describe("file slips are named", () => {
   it("the matrix meant by a transposed or leading-1 file is graded (and is right here)", () => {
     const r = cli(["check", "--seed", "0", `${S}/slip-transposed.npy`]);
     expect(r.stdout).toMatch(/the matrix meant is correct/);
+  });
+
+  it("small whole numbers that are not the layer's shape ([[1, 2]]): a 1×2 output, wrong", () => {
+    for (const flags of [[], ["--seed", "0"]]) {
+      const { code, row } = check([...flags, `${S}/not-a-shape-1x2.npy`]);
+      expect(code).toBe(1);
+      expect(row.verdict).toBe("wrong");
+      expect(row.slip).toBeUndefined();
+      expect(row.compared).toMatchObject([
+        { name: "output", pass: false, shape: { actual: [1, 2], expected: [4, 8] } },
+      ]);
+    }
   });
 
   it("a text file named .npy says so", () => {

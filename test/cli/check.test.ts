@@ -176,7 +176,7 @@ describe(".npz answers with their own inputs and intermediates", () => {
     expect([without.code, without.stderr]).toEqual([1, ""]);
     expect(without.stdout).toMatch(/cell-inputs-only\.npz {2}✗ ungraded — no seed/);
     expect(without.stdout).toMatch(
-      /lacks w1, w2; put them in the file, or give the notebook's seed/,
+      /lacks w1, w2; put them in the file, or give the notebook.s seed with --seed N or --seeds FILE to draw them$/m,
     );
     // the notebook drew x, Wq, Wk, Wv, Wo, then W1, W2: with --seed 3 the stream reaches the same W1, W2
     expect(cli(["check", "--seed", "3", `${A}/npz/cell-inputs-only.npz`]).code).toBe(0);
@@ -266,7 +266,7 @@ describe("every file is a row: exit 0 all correct, 1 any not, 2 only for the com
       "a bare output without a seed that no search reproduces",
       [bareNoSeed],
       "ungraded",
-      /no seed given, and nothing searched \(the usual seeds and 0–9999, .*\) reproduces it/,
+      /no seed given, and nothing searched \(the homework's encoder cell at the usual seeds and 0–9999, .*\) reproduces it/,
     ],
   ];
 

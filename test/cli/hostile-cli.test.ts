@@ -11,7 +11,7 @@ import {
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { BIN, cli, ROOT } from "../helpers.js";
+import { BIN, cli, ROOT, testEnv } from "../helpers.js";
 
 // Issue 9, through the built binary: the places where transformer-lab did not keep SPEC §5.
 const hostile = `${ROOT}fixtures/hostile`;
@@ -62,6 +62,34 @@ describe("write errors other than EPIPE", () => {
     });
     expectOneLineError({ code: r.status, stdout: "", stderr: r.stderr });
     expect(r.stderr).toMatch(/cannot write the output: no space left on device \(ENOSPC\)/);
+  });
+});
+
+describe("write errors of the files check writes besides stdout", () => {
+  const answer = `${ROOT}fixtures/answers/homework/seed0/correct.npy`;
+  const script = `${ROOT}fixtures/submissions/correct-seed.py`;
+
+  it.each([
+    [["check", "--seed", "0", "--html", "/dev/full", answer]],
+    [["check", "--seed", "0", "--json", "--html", "/dev/full", answer]],
+    [["check", "--seed", "1", "--html", "/dev/full", answer]], // a wrong answer: still exit 2
+  ])("%j: one line naming the file, exit 2, nothing on stdout", (args) => {
+    const r = cli(args);
+    expectOneLineError(r);
+    expect(r.stderr).toMatch(/cannot write \/dev\/full: no space left on device \(ENOSPC\)/);
+  });
+
+  it("check --csv /dev/full: one line naming the file, exit 2, nothing on stdout", () => {
+    const r = cli(["check", "--python", testEnv().python, "--csv", "/dev/full", script]);
+    expectOneLineError(r);
+    expect(r.stderr).toMatch(/cannot write \/dev\/full: no space left on device \(ENOSPC\)/);
+  });
+
+  it("check --csv into a missing folder: one line naming the file, exit 2", () => {
+    const missing = join(dir, "no-such-folder", "grades.csv");
+    const r = cli(["check", "--python", testEnv().python, "--csv", missing, script]);
+    expectOneLineError(r);
+    expect(r.stderr).toContain(`cannot write ${missing}: ENOENT`);
   });
 });
 

@@ -1,5 +1,8 @@
 import { spawnSync } from "node:child_process";
-import { beforeAll, describe, expect, it } from "vitest";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { assertWorkFits } from "../../src/cli/memory-guard.js";
 import {
   bytesHeld,
@@ -10,6 +13,52 @@ import {
 } from "../../src/model/dims.js";
 import { BIN } from "../helpers.js";
 
+/** A .npy of rows × cols float64 zeros (the header numpy writes, version 1.0). */
+function zerosNpy(path: string, rows: number, cols: number): void {
+  const dict = `{'descr': '<f8', 'fortran_order': False, 'shape': (${rows}, ${cols}), }`;
+  const pad = 64 - ((10 + dict.length + 1) % 64);
+  const header = `${dict}${" ".repeat(pad % 64)}\n`;
+  const head = Buffer.alloc(10);
+  head.write("\x93NUMPY", 0, "latin1");
+  head.writeUInt8(1, 6);
+  head.writeUInt8(0, 7);
+  head.writeUInt16LE(header.length, 8);
+  writeFileSync(
+    path,
+    Buffer.concat([head, Buffer.from(header, "latin1"), Buffer.alloc(rows * cols * 8)]),
+  );
+}
+
+describe("a file too big for memory is named, with its shape, not flags never given", () => {
+  const dir = mkdtempSync(join(tmpdir(), "tl-memory-guard-"));
+  const big = join(dir, "big.npy");
+  beforeAll(() => zerosNpy(big, 300_000, 8)); // under the 1,048,576-row cap
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  const run = (args: string[], input?: Buffer) =>
+    spawnSync(process.execPath, [BIN, ...args], { encoding: "utf8", input });
+
+  it("--input of 300,000 rows of 8: the memory rule names the file and its shape", () => {
+    const r = run(["encode", "--input", big]);
+    expect([r.status, r.stdout]).toEqual([2, ""]);
+    expect(r.stderr).toMatch(
+      new RegExp(
+        `^transformer-lab: error: dimensions too large for ${big.replaceAll("/", "\\/")} \\(x 300000×8\\): seq 300000, emb 8, heads·dmodel 3, ffn 32, layers 1 need about [\\d.]+ GiB, more than the [\\d.]+ GiB allowed \\(half this machine's memory\\)\n$`,
+      ),
+    );
+    expect(r.stderr).not.toMatch(/--seq|src/);
+  });
+
+  it("--quiet: the work limit names the file and its shape; piped, it is <stdin>", () => {
+    const r = run(["encode", "--input", big, "--quiet"]);
+    expect([r.status, r.stdout]).toEqual([2, ""]);
+    expect(r.stderr).toContain(`error: encode of ${big} (x 300000×8) with seq 300000, emb 8,`);
+    const piped = run(["encode", "--input", "-"], readFileSync(big));
+    expect(piped.status).toBe(2);
+    expect(piped.stderr).toContain("dimensions too large for <stdin> (x 300000×8): seq 300000");
+  });
+});
+
 describe("the memory estimate counts every head's trace", () => {
   it("refuses --seq 4000 --heads 64 --dmodel 1 before allocating, in one line", () => {
     const args = ["encode", "--seq", "4000", "--heads", "64", "--dmodel", "1", "--emb", "64"];
@@ -19,7 +68,8 @@ describe("the memory estimate counts every head's trace", () => {
     expect(r.status).toBe(2);
     expect(r.stdout).toBe("");
     expect(r.stderr.trim().split("\n")).toHaveLength(1);
-    expect(r.stderr).toMatch(/dimensions too large: seq 4000, src 4000, emb 64, heads·dmodel 64/);
+    // an encoder has no src: only the dimensions that size the run are named
+    expect(r.stderr).toMatch(/dimensions too large: seq 4000, emb 64, heads·dmodel 64, ffn 256/);
   });
 
   for (const quiet of [[], ["--quiet"]]) {

@@ -49,21 +49,28 @@ export function makeCheckPage(): string {
     [4, 5, 7.5],
   ]);
   const rows: CheckRow[] = [
-    { file: "ana.npy", pass: true, maxAbs: 1e-16, diagnosis: [] },
+    { file: "ana.npy", status: "correct", maxAbs: 1e-16, diagnosis: [] },
     {
       file: "bruno.npy",
-      pass: false,
+      status: "wrong",
       maxAbs: 1.5,
       firstDivergence: "scores",
       diagnosis: [{ id: "no-scale", message: "scores not divided by √d_k", fix: "divide by √d_k" }],
       wrong: { name: "scores", answer, reference, first: [1, 2] },
     },
-    { file: "carla.json", pass: false, error: "carla.json: invalid JSON", diagnosis: [] },
+    { file: "carla.json", status: "unreadable", error: "carla.json: invalid JSON", diagnosis: [] },
   ];
   const file = join(DIR, "check.html");
   writeFileSync(
     file,
-    [...checkPage(rows, { rtol: 1e-5, atol: 1e-8, rng: "numpy", seed: 0 }, assets())].join(""),
+    [
+      ...checkPage(
+        rows,
+        { rtol: 1e-5, atol: 1e-8, rng: "numpy", seed: 0 },
+        assets(),
+        "1 passed, 1 failed, 1 could not be read",
+      ),
+    ].join(""),
   );
   return file;
 }

@@ -1,4 +1,4 @@
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { fromRows } from "../../src/math/matrix.js";
@@ -153,5 +153,29 @@ describe("--html, --svg and check --html on the command line", () => {
       "r1.difference",
     ]);
     expect(html).toContain("<b>no-scale</b>");
+  });
+
+  it("check --html: each row's status as the table says it (unreadable, ungraded, wrong)", () => {
+    const dir = `${ROOT}fixtures/answers`;
+    const noOutput = join(DIR, "no-output.json");
+    writeFileSync(noOutput, JSON.stringify({ x: [[1, 2]] }));
+    const answers = [
+      `${dir}/homework/seed0/correct.json`,
+      `${dir}/homework/seed0/no-scale.json`,
+      `${dir}/submissions/slip-savetxt.npy`, // np.savetxt into a .npy: unreadable
+      noOutput, // read, but nothing to grade: ungraded
+    ];
+    const file = join(DIR, "statuses.html");
+    const r = cli(["check", "--seed", "0", "--html", file, ...answers]);
+    expect(r.code).toBe(1);
+    const html = readFileSync(file, "utf8");
+    const verdicts = [...html.matchAll(/<td class="verdict">([^<]*)<\/td>/g)].map((m) => m[1]);
+    expect(verdicts).toEqual(["✓ correct", "✗ wrong", "✗ unreadable", "✗ ungraded"]);
+    const titles = [...html.matchAll(/class="square \w+" title="[^"]*: (\w+)"/g)].map((m) => m[1]);
+    expect(titles).toEqual(["correct", "wrong", "unreadable", "ungraded"]);
+    expect(html).not.toMatch(/>✗ error</);
+    // the count is the text report's closing line
+    expect(html).toContain("1 passed, 1 failed, 1 could not be read, 1 ungraded");
+    expect(r.stdout).toContain("1 passed, 1 failed, 1 could not be read, 1 ungraded");
   });
 });

@@ -1,3 +1,4 @@
+import type { Status } from "../../check/result.js";
 import { Matrix } from "../../math/matrix.js";
 import { EXACT_MAX, esc, type PageAssets, type PageData, pageChunks } from "./page.js";
 import { signedLimit } from "./palette.js";
@@ -8,8 +9,9 @@ const INPUT: PageStep["op"] = { kind: "input" };
 /** One answer of a `check` run, as the report page shows it. */
 export interface CheckRow {
   file: string;
-  pass: boolean;
-  /** the file could not be read or used */
+  /** as the report's table says it: correct, wrong, unreadable or ungraded */
+  status: Status;
+  /** why the file could not be read (unreadable) or graded (ungraded) */
   error?: string;
   against?: string;
   /** the output's largest |answer − reference| */
@@ -20,15 +22,25 @@ export interface CheckRow {
   wrong?: { name: string; answer: Matrix; reference: Matrix; first?: [number, number] };
 }
 
+/** A square of the class at a glance: green, red, or grey for a file not graded. */
+const SQUARE: Record<Status, string> = {
+  correct: "pass",
+  wrong: "fail",
+  unreadable: "error",
+  ungraded: "error",
+};
+const MARK: Record<Status, string> = { correct: "✓", wrong: "✗", unreadable: "?", ungraded: "?" };
+
 /**
  * The grading report as a page: the class at a glance (one square per answer), a table with one
- * row per answer, then each wrong answer's first diverging matrix as answer, reference and
+ * row per answer (its status, as the text report's), then each wrong answer's first diverging matrix as answer, reference and
  * difference side by side, its first wrong entry marked.
  */
 export function* checkPage(
   rows: CheckRow[],
   config: Record<string, unknown>,
   assets: PageAssets,
+  count: string,
 ): Generator<string> {
   const steps: PageStep[] = [];
   const mats = new Map<string, Matrix>();
@@ -95,24 +107,20 @@ export function* checkPage(
     const big = s.rows * s.cols > EXACT_MAX;
     matrices[s.path] = { rows: s.rows, cols: s.cols, id: `m${n}`, bits: big ? 32 : 64 };
   });
-  const passed = rows.filter((r) => r.pass).length;
-  const errors = rows.filter((r) => r.error).length;
-  const failed = rows.length - passed - errors;
-  const count = `${passed} passed, ${failed} failed${errors ? `, ${errors} could not be read` : ""}`;
   const glance = rows
     .map(
       (r, n) =>
-        `<a href="#row-${n}" class="square ${r.error ? "error" : r.pass ? "pass" : "fail"}" title="${esc(r.file)}: ${r.error ? "error" : r.pass ? "correct" : "wrong"}">${r.error ? "?" : r.pass ? "✓" : "✗"}</a>`,
+        `<a href="#row-${n}" class="square ${SQUARE[r.status]}" title="${esc(r.file)}: ${r.status}">${MARK[r.status]}</a>`,
     )
     .join("");
   const table = rows
     .map((r, n) => {
-      const verdict = r.error ? "error" : r.pass ? "correct" : "wrong";
+      const verdict = r.status;
       const diff = r.maxAbs === undefined ? "" : Number(r.maxAbs.toPrecision(3)).toString();
       const why = r.error
         ? esc(r.error)
         : [
-            r.firstDivergence && !r.pass
+            r.firstDivergence && r.status !== "correct"
               ? `first divergence: ${r.wrong ? `<a href="#answer-${n}">${esc(r.firstDivergence)}</a>` : esc(r.firstDivergence)}`
               : "",
             ...r.diagnosis.map(
