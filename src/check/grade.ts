@@ -9,7 +9,7 @@ import { displayName, TraceTable } from "../model/trace/table.js";
 import type { Answer } from "./answer.js";
 import { type Comparison, compare, singlePrecision, type Tolerance } from "./compare.js";
 import { acceptedVariant, type Diagnosis, diagnose } from "./diagnose.js";
-import { lacksMessage } from "./seed-hints.js";
+import { lacksMessage, unnormalisedRow } from "./seed-hints.js";
 import { fileSlip, type Slip } from "./slips.js";
 
 export interface GradeOptions {
@@ -241,14 +241,7 @@ function seedHints(
 }
 
 function rowsNormalised(m: Matrix): boolean {
-  if (m.cols < 2) return false;
-  for (let i = 0; i < m.rows; i++) {
-    const row = m.row(i);
-    const mean = row.reduce((a, b) => a + b, 0) / m.cols;
-    const variance = row.reduce((a, b) => a + (b - mean) ** 2, 0) / m.cols;
-    if (Math.abs(mean) > 1e-5 || Math.abs(variance - 1) > 1e-4) return false;
-  }
-  return true;
+  return unnormalisedRow(m) === undefined;
 }
 
 /**

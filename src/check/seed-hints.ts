@@ -45,14 +45,16 @@ function lastStep(output: Matrix): string {
 
 /**
  * The first row whose mean is not 0 or whose (population) variance is not 1, within 1e-5 and
- * 1e-4 (a float32 layer norm is far closer); undefined when every row is normalised.
+ * 1e-4 (a float32 layer norm is far closer); undefined when every row is normalised. A row of
+ * fewer than two numbers, or holding NaN, is not.
  */
-function unnormalisedRow(m: Matrix): { row: number; mean: number; std: number } | undefined {
+export function unnormalisedRow(m: Matrix): { row: number; mean: number; std: number } | undefined {
   for (let i = 0; i < m.rows; i++) {
     const r = m.data.subarray(i * m.cols, (i + 1) * m.cols);
     const mean = r.reduce((a, b) => a + b, 0) / m.cols;
     const variance = r.reduce((a, b) => a + (b - mean) ** 2, 0) / m.cols;
-    if (m.cols < 2 || Math.abs(mean) > 1e-5 || Math.abs(variance - 1) > 1e-4) {
+    // written so that NaN (which fails every comparison) counts as not normalised
+    if (m.cols < 2 || !(Math.abs(mean) <= 1e-5 && Math.abs(variance - 1) <= 1e-4)) {
       return { row: i, mean, std: Math.sqrt(variance) };
     }
   }

@@ -61,8 +61,12 @@ export async function runCheck(args: string[], o: CheckOptions): Promise<void> {
       const status = (r: CodeResult) => (r.pass ? "correct" : r.error ? "ungraded" : "wrong");
       const coded = codeResults.map((r) => ({ ...r, status: status(r) }));
       doc.results = [...(doc.results as unknown[]), ...coded];
+      // each row is counted by its status, as the answers' rows are
+      const count = (s: string) => coded.filter((r) => r.status === s).length;
       doc.passed = (doc.passed as number) + passed;
-      doc.failed = (doc.failed as number) + codeResults.length - passed;
+      doc.failed = (doc.failed as number) + count("wrong");
+      doc.ungraded = (doc.ungraded as number) + count("ungraded");
+      doc.errors = (doc.errors as number) + count("ungraded");
       doc.python = graded.versions ?? null;
     }
     await emit([`${jsonText(doc)}\n`], o, { pretty: false });

@@ -54,16 +54,17 @@ export async function runModelCommand(computation: Computation, o: ModelOptions)
   const svgStep = entry ? undefined : pictureStep(config, o); // --layer, --head: --why's entry
   startParallelMatmul(largestProduct(config)); // the second thread boots while this one draws
   const quiet = o.quiet === true && !entry;
-  if (request.seedPicked && quiet) {
-    process.stderr.write(
-      `transformer-lab: seed ${seed} (picked; --seed ${seed} repeats this run)\n`,
-    );
-  }
   const line = progressLine({ json: o.json === true, ...config });
   const normals = await makeNormals(rng, seed);
   const run = compute(config, supplied, normals, { keep: !quiet, progress: line.progress });
   line.done();
   assertFinite(config, run, quiet);
+  // said once the run has succeeded, so that a refusal stays the one line on stderr
+  if (request.seedPicked && quiet) {
+    process.stderr.write(
+      `transformer-lab: seed ${seed} (picked; --seed ${seed} repeats this run)\n`,
+    );
+  }
   const runConfig: RunConfig = { ...config, rng, seed, input: request.input };
   if (entry) {
     const tree = whyTree(table, run, entry, { depth: o.depth });

@@ -1,4 +1,6 @@
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { type NumpyGenerator, SeedDraws } from "../../src/check/seed-draws.js";
 import {
@@ -243,6 +245,18 @@ describe("when the search finds nothing, it says what it searched and what the r
     ]);
   });
 
+  it("an output of NaN is not called layer-normalised (NaN fails every comparison)", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tl-nan-"));
+    const file = join(dir, "nan.npy");
+    writeFileSync(file, npy(4, 8, Number.NaN));
+    const { rows } = check(["--seed", "0", file]);
+    expect(rows[0].pass).toBe(false);
+    expect(rows[0].hints.join("\n")).not.toMatch(
+      /layer-normalised \(mean 0|every output row is layer-normalised/,
+    );
+    expect(rows[0].hints.join("\n")).toMatch(/rows are not layer-normalised \(row 0: mean NaN/);
+  });
+
   it("a cell too large to search: the bound is said", () => {
     const r = check(["--seq", "8", "--emb", "16", `${D}/big-8x16.npy`]);
     expect(r.code).toBe(1);
@@ -290,3 +304,16 @@ describe("when the search finds nothing, it says what it searched and what the r
     );
   });
 });
+
+/** A float64 `.npy` of rows×cols copies of one value, as np.save writes it (format 1.0). */
+function npy(rows: number, cols: number, value: number): Buffer {
+  let header = `{'descr': '<f8', 'fortran_order': False, 'shape': (${rows}, ${cols}), }`;
+  header += " ".repeat(63 - ((10 + header.length) % 64)) + "\n";
+  const head = Buffer.alloc(10);
+  Buffer.from("\x93NUMPY", "latin1").copy(head);
+  head[6] = 1;
+  head.writeUInt16LE(header.length, 8);
+  const data = Buffer.alloc(8 * rows * cols);
+  for (let i = 0; i < rows * cols; i++) data.writeDoubleLE(value, 8 * i);
+  return Buffer.concat([head, Buffer.from(header, "latin1"), data]);
+}

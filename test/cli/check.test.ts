@@ -311,6 +311,18 @@ describe("every file is a row: exit 0 all correct, 1 any not, 2 only for the com
     });
   });
 
+  it("--json counts each row by its status, notebooks' rows too", () => {
+    const dir = mkdtempSync(join(tmpdir(), "tl-counts-"));
+    writeFileSync(join(dir, "broken.ipynb"), "{not json");
+    const good = `${A}/homework/seed0/correct.npy`;
+    const { doc } = checkJson(["--seed", "0", ...python(), dir, good]);
+    expect(doc.results.map((r) => (r as unknown as { status: string }).status).sort()).toEqual([
+      "correct",
+      "ungraded",
+    ]);
+    expect(doc).toMatchObject({ passed: 1, failed: 0, ungraded: 1, errors: 1 });
+  });
+
   it.each([
     ["a negative tolerance", ["--rtol", "-1", "a.npy"], /--rtol takes a number ≥ 0/],
     ["an unknown flag", ["--sed", "0", "a.npy"], /unknown option '--sed'/],

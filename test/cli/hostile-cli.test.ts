@@ -211,6 +211,10 @@ describe("smaller", () => {
     const quiet = cli(["encode", "--quiet", "--rng", "numpy", "--seed", "0", "--input", huge]);
     expectOneLineError(quiet);
     expect(quiet.stderr).toMatch(/: output is not finite .*run without --quiet/);
+    // with no --seed, --quiet says the seed it picked only when the run succeeds
+    const picked = cli(["decode", "--quiet", "--json", "--input", huge]);
+    expectOneLineError(picked);
+    expect(picked.stderr).toMatch(/is not finite/);
   });
 });
 
