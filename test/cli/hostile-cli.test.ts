@@ -212,7 +212,7 @@ describe("smaller", () => {
     expectOneLineError(quiet);
     expect(quiet.stderr).toMatch(/: output is not finite .*run without --quiet/);
     // with no --seed, --quiet says the seed it picked only when the run succeeds
-    const picked = cli(["decode", "--quiet", "--json", "--input", huge]);
+    const picked = cli(["encode", "--quiet", "--json", "--input", huge]);
     expectOneLineError(picked);
     expect(picked.stderr).toMatch(/is not finite/);
   });
